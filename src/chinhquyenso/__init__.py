@@ -1,0 +1,1 @@
+"""Chính quyền số — open platform for Vietnamese local digital government."""

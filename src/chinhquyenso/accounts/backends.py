@@ -1,0 +1,25 @@
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Q
+
+from .models import User
+from .validators import normalize_phone
+
+
+class PhoneOrEmailBackend(ModelBackend):
+    """Sign in with the username, the e-mail address or the mobile number."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if not username or password is None:
+            return None
+        ident = username.strip()
+        query = Q(username=ident.lower()) | Q(email__iexact=ident)
+        phone = normalize_phone(ident)
+        if phone.isdigit():
+            query |= Q(phone=phone)
+        user = User.objects.filter(query).first()
+        if user is None:
+            User().set_password(password)  # same work as a real check: no timing oracle on usernames
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

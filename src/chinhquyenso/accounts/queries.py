@@ -1,0 +1,59 @@
+""""What may this official see" — one SQL predicate over the agency tree, shared by every page,
+endpoint and KPI (ARCHITECTURE.md habit 6). Never loop over rows in Python to decide access."""
+
+from collections.abc import Iterable
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+
+from chinhquyenso.agencies.models import Agency
+
+from .models import Role, RoleAssignment, User
+
+
+def _grants(user: User, roles: Iterable[str] | None) -> QuerySet[RoleAssignment]:
+    grants = RoleAssignment.objects.active().filter(user_id=user.pk)
+    if roles is not None:
+        grants = grants.filter(role__in=list(roles))
+    return grants
+
+
+def is_system_admin(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or _grants(user, [Role.SYSTEM_ADMIN]).exists()
+
+
+def visible_agencies(user, roles: Iterable[str] | None = None) -> QuerySet[Agency]:
+    """Agencies the user holds one of `roles` at (any role when None), with their subtrees where
+    the grant says so. System administrators see every agency. Anonymous users and citizens see
+    none."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Agency.objects.none()
+    if user.is_superuser or (roles is None or Role.SYSTEM_ADMIN in set(roles)) and _grants(
+        user, [Role.SYSTEM_ADMIN]
+    ).exists():
+        return Agency.objects.all()
+    covering = (
+        _grants(user, roles)
+        .annotate(target_path=OuterRef("path"))
+        .filter(
+            Q(agency_id=OuterRef("pk"))
+            | Q(include_subagencies=True, target_path__startswith=F("agency__path"))
+        )
+    )
+    return Agency.objects.filter(Exists(covering))
+
+
+def scope(queryset: QuerySet, user, *, agency_field: str = "agency", roles: Iterable[str] | None = None):
+    """Filter any queryset whose rows belong to an agency to what `user` may see."""
+    agencies = visible_agencies(user, roles)
+    if agencies.query.is_empty():
+        return queryset.none()
+    return queryset.filter(**{f"{agency_field}__in": agencies.values("pk")})
+
+
+def has_role(user, role: str, agency: Agency | None = None) -> bool:
+    """Whether the user holds `role` (at `agency`, directly or through a covering grant)."""
+    if agency is None:
+        return getattr(user, "is_authenticated", False) and _grants(user, [role]).exists()
+    return visible_agencies(user, [role]).filter(pk=agency.pk).exists()

@@ -1,0 +1,41 @@
+"""The JSON API at /api/v1/ (django-ninja, OpenAPI 3.1 at /api/v1/openapi.json, docs at /api/v1/docs).
+
+Each app contributes a router from its api.py; lower apps never import this module."""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+api = NinjaAPI(
+    title="Chính quyền số API",
+    version="1.0.0",
+    description="API của nền tảng Chính quyền số. Xác thực bằng khóa API: `Authorization: Bearer <khóa>`.",
+    urls_namespace="api-v1",
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError):
+    return api.create_response(request, {"detail": "Dữ liệu không hợp lệ.", "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request: HttpRequest, exc: AuthenticationError):
+    return api.create_response(request, {"detail": "Chưa xác thực hoặc khóa API không hợp lệ."}, status=401)
+
+
+def _mount() -> None:
+    from chinhquyenso.accounts.api import router as accounts_router
+    from chinhquyenso.agencies.api import router as agencies_router
+    from chinhquyenso.audit.api import router as audit_router
+    from chinhquyenso.units.api import router as units_router
+    from chinhquyenso.workdays.api import router as workdays_router
+
+    api.add_router("/units/", units_router)
+    api.add_router("/agencies/", agencies_router)
+    api.add_router("/accounts/", accounts_router)
+    api.add_router("/workdays/", workdays_router)
+    api.add_router("/audit/", audit_router)
+
+
+_mount()

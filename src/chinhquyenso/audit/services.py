@@ -1,0 +1,97 @@
+"""The audit API every service calls inside its transaction.
+
+    with transaction.atomic():
+        before = snapshot(obj)
+        ...change obj...
+        record("agency.update", obj, before=before, after=snapshot(obj))
+"""
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterable
+
+from django.db import models, transaction
+
+from chinhquyenso.core.context import current_actor
+
+from .models import AuditEntry
+
+SECRET_FIELDS = {"password", "totp_secret", "key_hash", "secret"}
+
+
+def _jsonable(value):
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+        return value.name or None
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict:
+    """Concrete field values of obj (foreign keys as ids), secrets left out."""
+    result = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if field.name in SECRET_FIELDS:
+            continue
+        result[field.attname] = _jsonable(getattr(obj, field.attname))
+    return result
+
+
+def diff(before: dict | None, after: dict | None) -> tuple[dict | None, dict | None]:
+    """Keep only keys whose values changed, so history pages show what moved."""
+    if not before or not after:
+        return before, after
+    keys = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+def record(
+    action: str,
+    obj: models.Model,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    actor=None,
+    province_code: str = "",
+) -> AuditEntry:
+    """Append an audit entry. Must run inside the caller's transaction so the entry and the
+    change commit or roll back together."""
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        raise RuntimeError("audit.record() must be called inside transaction.atomic()")
+    ctx = current_actor()
+    actor_id = actor.pk if actor is not None else ctx.user_id
+    if actor is None and actor_id is not None:
+        from django.contrib.auth import get_user_model
+
+        actor = get_user_model().objects.filter(pk=actor_id).first()
+    before, after = diff(before, after)
+    return AuditEntry.objects.create(
+        actor_id=actor_id,
+        actor_repr=str(actor)[:255] if actor is not None else ctx.via,
+        ip=ctx.ip,
+        user_agent=ctx.user_agent,
+        via=ctx.via,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        before=before,
+        after=after,
+        province_code=province_code or getattr(obj, "province_code", "") or "",
+    )
+
+
+def history(obj: models.Model):
+    return AuditEntry.objects.for_object(obj).select_related("actor")

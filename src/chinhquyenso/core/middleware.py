@@ -1,0 +1,24 @@
+from .context import Actor, client_ip, reset_actor, set_actor
+
+
+class RequestContextMiddleware:
+    """Makes the acting user and client address available to the service layer (audit)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        via = "api" if request.path.startswith("/api/") else "admin" if request.path.startswith("/admin/") else "web"
+        token = set_actor(
+            Actor(
+                user_id=user.pk if user is not None and user.is_authenticated else None,
+                ip=client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
+                via=via,
+            )
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            reset_actor(token)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("lam-viec/", views.workspace, name="workspace"),
+    path("ho-tro-tiep-can/", views.accessibility, name="accessibility"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from .api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("chinhquyenso.core.urls")),
+    path("tai-khoan/", include("chinhquyenso.accounts.urls")),
+    path("co-quan/", include("chinhquyenso.agencies.urls")),
+    path("lich-lam-viec/", include("chinhquyenso.workdays.urls")),
+    path("nhat-ky/", include("chinhquyenso.audit.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+admin.site.site_header = "Quản trị Chính quyền số"
+admin.site.site_title = "Chính quyền số"
