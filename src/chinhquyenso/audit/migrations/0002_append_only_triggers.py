@@ -9,7 +9,7 @@ from django.db import migrations
 PG_UP = """
 CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'audit entries are append-only (%% on audit_auditentry)', TG_OP;
+    RAISE EXCEPTION USING MESSAGE = 'audit entries are append-only: ' || TG_OP || ' refused';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit_auditentry
