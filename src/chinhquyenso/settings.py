@@ -42,13 +42,14 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 # Lower apps first; an app may import only from apps above it in this list
-# (units <- agencies <- accounts <- domain apps <- dashboard). tests/test_layering.py checks it.
+# (core/audit <- units <- agencies <- workdays <- accounts <- notifications <- domain apps
+# <- dashboard). tests/test_layering.py checks it.
 LOCAL_APPS = [
     "chinhquyenso.core",
     "chinhquyenso.audit",
     "chinhquyenso.units",
-    "chinhquyenso.workdays",
     "chinhquyenso.agencies",
+    "chinhquyenso.workdays",
     "chinhquyenso.accounts",
     "chinhquyenso.notifications",
 ]

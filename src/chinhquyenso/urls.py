@@ -11,9 +11,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("chinhquyenso.core.urls")),
     path("tai-khoan/", include("chinhquyenso.accounts.urls")),
+    path("don-vi-hanh-chinh/", include("chinhquyenso.units.urls")),
     path("co-quan/", include("chinhquyenso.agencies.urls")),
     path("lich-lam-viec/", include("chinhquyenso.workdays.urls")),
     path("nhat-ky/", include("chinhquyenso.audit.urls")),
+    path("thong-bao/", include("chinhquyenso.notifications.urls")),
 ]
 
 if settings.DEBUG:
