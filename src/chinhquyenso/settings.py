@@ -52,6 +52,7 @@ LOCAL_APPS = [
     "chinhquyenso.workdays",
     "chinhquyenso.accounts",
     "chinhquyenso.notifications",
+    "chinhquyenso.portal",
 ]
 
 INSTALLED_APPS = [
@@ -146,8 +147,8 @@ AUTHENTICATION_BACKENDS = [
     "chinhquyenso.accounts.backends.PhoneOrEmailBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -198,16 +199,28 @@ TASKS = {
     }
 }
 
-# E-mail: console in development, SMTP when EMAIL_HOST is set.
-EMAIL_BACKEND = env(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if env("EMAIL_HOST") else "django.core.mail.backends.console.EmailBackend",
-)
-EMAIL_HOST = env("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(env("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = env("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+# E-mail (Django 6.1 MAILERS): console in development, SMTP when EMAIL_HOST is set.
+MAILERS = {
+    "default": {
+        "BACKEND": env(
+            "EMAIL_BACKEND",
+            "django.core.mail.backends.smtp.EmailBackend"
+            if env("EMAIL_HOST")
+            else "django.core.mail.backends.console.EmailBackend",
+        ),
+        "OPTIONS": {
+            k: v
+            for k, v in {
+                "host": env("EMAIL_HOST"),
+                "port": int(env("EMAIL_PORT", "25")),
+                "username": env("EMAIL_HOST_USER"),
+                "password": env("EMAIL_HOST_PASSWORD"),
+                "use_tls": env_bool("EMAIL_USE_TLS"),
+            }.items()
+            if env("EMAIL_HOST")
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Chính quyền số <no-reply@localhost>")
 
 # Notification channels (notifications.channels). "local" records messages in the database.

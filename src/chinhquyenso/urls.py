@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("chinhquyenso.core.urls")),
+    path("", include("chinhquyenso.portal.urls")),
     path("tai-khoan/", include("chinhquyenso.accounts.urls")),
     path("don-vi-hanh-chinh/", include("chinhquyenso.units.urls")),
     path("co-quan/", include("chinhquyenso.agencies.urls")),

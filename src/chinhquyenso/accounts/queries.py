@@ -4,6 +4,7 @@ endpoint and KPI (ARCHITECTURE.md habit 6). Never loop over rows in Python to de
 from collections.abc import Iterable
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.lookups import StartsWith
 
 from chinhquyenso.agencies.models import Agency
 
@@ -33,13 +34,8 @@ def visible_agencies(user, roles: Iterable[str] | None = None) -> QuerySet[Agenc
         user, [Role.SYSTEM_ADMIN]
     ).exists():
         return Agency.objects.all()
-    covering = (
-        _grants(user, roles)
-        .annotate(target_path=OuterRef("path"))
-        .filter(
-            Q(agency_id=OuterRef("pk"))
-            | Q(include_subagencies=True, target_path__startswith=F("agency__path"))
-        )
+    covering = _grants(user, roles).filter(
+        Q(agency_id=OuterRef("pk")) | Q(StartsWith(OuterRef("path"), F("agency__path")), include_subagencies=True)
     )
     return Agency.objects.filter(Exists(covering))
 

@@ -14,7 +14,7 @@ from .models import Agency, AgencyKind, Department, ReceptionPoint
 COMMUNE_KINDS = {AgencyKind.COMMUNE_PC, AgencyKind.COMMUNE_SERVICE_CENTRE}
 
 
-def _province_of(unit: AdministrativeUnit) -> AdministrativeUnit:
+def province_of(unit: AdministrativeUnit) -> AdministrativeUnit:
     if unit.level == Level.PROVINCE:
         return unit
     if unit.province_id is None:
@@ -22,7 +22,8 @@ def _province_of(unit: AdministrativeUnit) -> AdministrativeUnit:
     return unit.province
 
 
-def _validate(agency: Agency) -> None:
+def validate_agency(agency: Agency) -> None:
+    """Rules for an agency about to be saved (normalised, province set); raises ValidationError."""
     if not agency.code:
         raise ValidationError({"code": "Mã định danh điện tử là bắt buộc."})
     if not agency.name:
@@ -48,8 +49,8 @@ def create_agency(*, code: str, name: str, kind: str, unit: AdministrativeUnit, 
                   **fields) -> Agency:
     agency = Agency(code=code, name=name, kind=kind, unit=unit, parent=parent, **fields)
     agency.normalise()
-    agency.province = _province_of(unit)
-    _validate(agency)
+    agency.province = province_of(unit)
+    validate_agency(agency)
     agency.path = "/"  # set once the id is known
     agency.save()
     agency.path = f"{parent.path if parent else '/'}{agency.pk}/"
@@ -68,8 +69,8 @@ def update_agency(agency: Agency, **changes) -> Agency:
     for field, value in changes.items():
         setattr(agency, field, value)
     agency.normalise()
-    agency.province = _province_of(agency.unit)
-    _validate(agency)
+    agency.province = province_of(agency.unit)
+    validate_agency(agency)
     new_path = f"{agency.parent.path if agency.parent_id else '/'}{agency.pk}/"
     agency.path = new_path
     agency.save()

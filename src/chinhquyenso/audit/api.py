@@ -1,3 +1,30 @@
-from ninja import Router
+from datetime import datetime
 
-router = Router(tags=["audit"])
+from django.http import Http404
+from ninja import Router, Schema
+
+from chinhquyenso.api_auth import official_auth
+
+from .queries import history_for
+
+router = Router(tags=["audit"], auth=official_auth)
+
+
+class AuditEntryOut(Schema):
+    at: datetime
+    actor: str
+    via: str
+    action: str
+    before: dict | None
+    after: dict | None
+
+
+@router.get("/{object_type}/{object_id}", response=list[AuditEntryOut], summary="Lịch sử thay đổi của một bản ghi")
+def record_history(request, object_type: str, object_id: str):
+    entries = history_for(object_type, object_id, request.auth)
+    if entries is None:
+        raise Http404("Không tìm thấy bản ghi hoặc bạn không có quyền xem.")
+    return [
+        AuditEntryOut(at=e.at, actor=e.actor_repr, via=e.via, action=e.action, before=e.before, after=e.after)
+        for e in entries[:500]
+    ]

@@ -4,8 +4,5 @@ from . import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("lam-viec/", views.workspace, name="workspace"),
-    path("ho-tro-tiep-can/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,6 +1,6 @@
 import factory
 
-from chinhquyenso.units.models import AdministrativeUnit, Level
+from chinhquyenso.units.models import TWO_TIER_START, AdministrativeUnit, Level
 
 
 class ProvinceFactory(factory.django.DjangoModelFactory):
@@ -8,6 +8,7 @@ class ProvinceFactory(factory.django.DjangoModelFactory):
         model = AdministrativeUnit
         django_get_or_create = ("level", "code", "valid_from")
 
+    valid_from = TWO_TIER_START
     code = factory.Sequence(lambda n: f"{90 + n % 10:02d}" if n < 10 else f"P{n}")
     level = Level.PROVINCE
     kind = "tỉnh"
