@@ -119,7 +119,7 @@ class RoleAssignment(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="role_assignments")
     include_subagencies = models.BooleanField("gồm cả đơn vị trực thuộc", default=True)
     valid_until = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(db_default=Now())
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
 
     objects = RoleAssignmentQuerySet.as_manager()
 

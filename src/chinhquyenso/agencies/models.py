@@ -48,7 +48,7 @@ class Agency(models.Model):
     phone = models.CharField("điện thoại", max_length=32, blank=True)
     email = models.EmailField(blank=True)
     is_active = models.BooleanField("đang hoạt động", default=True)
-    created_at = models.DateTimeField(db_default=Now())
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
         ordering = ["path"]

@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
                 ('role', models.CharField(choices=[('one_stop_officer', 'Cán bộ một cửa'), ('specialist', 'Chuyên viên xử lý'), ('leader', 'Lãnh đạo'), ('document_clerk', 'Văn thư'), ('ioc_operator', 'Điều hành IOC'), ('agency_admin', 'Quản trị cơ quan'), ('system_admin', 'Quản trị hệ thống')], max_length=32)),
                 ('include_subagencies', models.BooleanField(default=True, verbose_name='gồm cả đơn vị trực thuộc')),
                 ('valid_until', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), editable=False)),
                 ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='role_assignments', to='agencies.agency')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to=settings.AUTH_USER_MODEL)),
             ],

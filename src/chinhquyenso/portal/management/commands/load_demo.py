@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.core.management import BaseCommand, CommandError, call_command
+
+from chinhquyenso.core.context import Actor, reset_actor, set_actor
+from chinhquyenso.portal import demo
+from chinhquyenso.units.models import AdministrativeUnit, Level
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu mẫu của một tỉnh thật (đơn vị hành chính, cơ quan, tài khoản mẫu). Chạy lại không nhân đôi dữ liệu."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--province", default=settings.DEMO_PROVINCE_CODE, help="Mã tỉnh (2 chữ số)")
+
+    def handle(self, *args, province: str, **options):
+        token = set_actor(Actor(via="command"))
+        try:
+            call_command("load_units", province=province, verbosity=options["verbosity"])
+            call_command("seed_holidays", verbosity=options["verbosity"])
+            unit = AdministrativeUnit.objects.current().filter(level=Level.PROVINCE, code=province).first()
+            if unit is None:
+                raise CommandError(f"Không có tỉnh mã {province} trong dữ liệu đơn vị hành chính.")
+            agencies = demo.load_agencies(unit)
+            accounts = demo.load_accounts(agencies)
+        finally:
+            reset_actor(token)
+        self.stdout.write(self.style.SUCCESS(f"Dữ liệu mẫu: {unit.full_name}, {len(accounts)} tài khoản mẫu."))
