@@ -78,6 +78,21 @@ class AdministrativeUnit(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        self.name = nfc(self.name)
+        self.full_name = nfc(self.full_name) or self.name
+        self.kind = nfc(self.kind)
+        self.name_folded = fold(self.full_name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        url = reverse("units:detail", args=[self.code])
+        # A historical unit shares its code with its successor (Hà Nội is "01" in both), so its
+        # page is addressed by a day on which it was in force.
+        return f"{url}?on={self.valid_to.isoformat()}" if self.valid_to else url
+
     @property
     def is_current(self) -> bool:
         return self.valid_to is None
@@ -86,9 +101,27 @@ class AdministrativeUnit(models.Model):
     def province_code(self) -> str:
         return self.code if self.level == Level.PROVINCE else (self.province.code if self.province_id else "")
 
-    def save(self, *args, **kwargs):
-        self.name = nfc(self.name)
-        self.full_name = nfc(self.full_name) or self.name
-        self.kind = nfc(self.kind)
-        self.name_folded = fold(self.full_name)
-        super().save(*args, **kwargs)
+
+class UnitDataLoad(models.Model):
+    """One run of load_units: which data file (by checksum) was loaded, over what scope, with what
+    effect. It is the object the audit entry for the run points to, so reference-data imports are
+    traceable without an audit row per unit (see services.load_units)."""
+
+    loaded_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=200, help_text="Gói và phiên bản nguồn, ví dụ vietnamadminunits 1.0.4")
+    checksum = models.CharField(max_length=64, help_text="SHA-256 của tệp dữ liệu")
+    province_code = models.CharField(max_length=8, blank=True, help_text="Trống nếu nạp toàn bộ")
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    links_added = models.PositiveIntegerField(default=0)
+    links_removed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-loaded_at", "-id"]
+        verbose_name = "lần nạp dữ liệu đơn vị hành chính"
+        verbose_name_plural = "các lần nạp dữ liệu đơn vị hành chính"
+
+    def __str__(self) -> str:
+        scope = self.province_code or "toàn quốc"
+        return f"Nạp {self.source} ({scope}) lúc {self.loaded_at:%Y-%m-%d %H:%M}"
