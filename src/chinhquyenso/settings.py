@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "chinhquyenso.core.middleware.RequestContextMiddleware",
+    "chinhquyenso.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -199,13 +200,13 @@ TASKS = {
     }
 }
 
-# E-mail (Django 6.1 MAILERS): console in development, SMTP when EMAIL_HOST is set.
+# E-mail (Django 6.1 MAILERS): console in development, SMTP in production or when EMAIL_HOST is set.
 MAILERS = {
     "default": {
         "BACKEND": env(
             "EMAIL_BACKEND",
             "django.core.mail.backends.smtp.EmailBackend"
-            if env("EMAIL_HOST")
+            if env("EMAIL_HOST") or PRODUCTION
             else "django.core.mail.backends.console.EmailBackend",
         ),
         "OPTIONS": {
