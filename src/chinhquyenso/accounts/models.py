@@ -150,6 +150,9 @@ class LoginAttempt(models.Model):
         verbose_name_plural = "lần đăng nhập"
         indexes = [models.Index(fields=["identifier", "at"], name="login_ident_at_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.identifier} {'ok' if self.succeeded else 'fail'}"
+
 
 class ApiToken(models.Model):
     """Bearer tokens for integrations. Only a SHA-256 hash is stored; the key is shown once."""
@@ -182,3 +185,6 @@ class ExternalIdentity(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["provider", "subject"], name="external_identity_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.subject}"

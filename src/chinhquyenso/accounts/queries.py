@@ -53,3 +53,23 @@ def has_role(user, role: str, agency: Agency | None = None) -> bool:
     if agency is None:
         return getattr(user, "is_authenticated", False) and _grants(user, [role]).exists()
     return visible_agencies(user, [role]).filter(pk=agency.pk).exists()
+
+
+def two_factor_required(user) -> bool:
+    """Superusers and holders of a role in settings.TWO_FACTOR_REQUIRED_ROLES must use TOTP.
+    One indexed EXISTS on (user, role); superusers need no query."""
+    from django.conf import settings
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    roles = list(settings.TWO_FACTOR_REQUIRED_ROLES)
+    return bool(roles) and _grants(user, roles).exists()
+
+
+def own_role_assignments(user) -> QuerySet[RoleAssignment]:
+    """The user's current grants, for the profile page and /api/v1/accounts/me."""
+    return RoleAssignment.objects.active().filter(user_id=user.pk).select_related("agency").order_by(
+        "agency__path", "role"
+    )

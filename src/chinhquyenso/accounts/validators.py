@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 # the circular; not re-checked]: 3 digits = code of the province where the birth was registered
 # (the 63 pre-2025 province codes, zero-padded), 1 digit = century and sex (0/1 → 1900s male/female,
 # 2/3 → 2000s, 4/5 → 2100s ...), 2 digits = year of birth, 6 random digits.
-BIRTH_PROVINCE_CODES = frozenset(
+_BIRTH_PROVINCE_TABLE = (
     "001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034 035 036 "
     "037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 070 072 074 075 "
-    "077 079 080 082 083 084 086 087 089 091 092 093 094 095 096".split()
+    "077 079 080 082 083 084 086 087 089 091 092 093 094 095 096"
 )
+BIRTH_PROVINCE_CODES = frozenset(_BIRTH_PROVINCE_TABLE.split())
 _PID = re.compile(r"^\d{12}$")
 _PHONE = re.compile(r"^0(3|5|7|8|9)\d{8}$")
 
