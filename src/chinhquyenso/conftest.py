@@ -12,3 +12,12 @@ def password():
     from chinhquyenso.accounts.tests.factories import PASSWORD
 
     return PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _fresh_workdays_calendar():
+    """The working-day calendar is cached in process memory; a test's rows are rolled back, so
+    drop the cache before each test or one test's holidays would leak into the next."""
+    from chinhquyenso.workdays.queries import invalidate_calendar
+
+    invalidate_calendar()

@@ -88,7 +88,10 @@ class CalendarEntry(models.Model):
         verbose_name = "ngày nghỉ, ngày làm bù"
         verbose_name_plural = "ngày nghỉ, ngày làm bù"
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=EntryKind.values), name="calendar_entry_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=EntryKind.values), name="calendar_entry_kind_valid",
+                violation_error_message="Loại ngày không hợp lệ.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,8 +123,14 @@ class OfficeHours(models.Model):
         verbose_name_plural = "giờ làm việc"
         constraints = [
             # One row per agency and one platform default: NULL folded to 0 so it is unique too.
-            models.UniqueConstraint(Coalesce("agency", Value(0)), name="office_hours_one_per_agency"),
-            models.CheckConstraint(condition=Q(morning_start__lt=models.F("morning_end")), name="office_hours_morning_ordered"),
+            models.UniqueConstraint(
+                Coalesce("agency", Value(0)), name="office_hours_one_per_agency",
+                violation_error_message="Cơ quan này (hoặc mặc định toàn hệ thống) đã có giờ làm việc; hãy sửa bản ghi đó.",
+            ),
+            models.CheckConstraint(
+                condition=Q(morning_start__lt=models.F("morning_end")), name="office_hours_morning_ordered",
+                violation_error_message="Giờ bắt đầu buổi sáng phải trước giờ kết thúc.",
+            ),
         ]
 
     def __str__(self) -> str:

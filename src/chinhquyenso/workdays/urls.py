@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "workdays"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.calendar_page, name="calendar"),
+    path("tinh-han/", views.due_page, name="due"),
+    path("nhap-bang/", views.import_page, name="import"),
+]
