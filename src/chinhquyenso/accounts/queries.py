@@ -27,17 +27,19 @@ def is_system_admin(user) -> bool:
 def visible_agencies(user, roles: Iterable[str] | None = None) -> QuerySet[Agency]:
     """Agencies the user holds one of `roles` at (any role when None), with their subtrees where
     the grant says so. System administrators see every agency. Anonymous users and citizens see
-    none."""
+    none. Evaluating the result is ONE query: the system-administrator test is part of it."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Agency.objects.none()
-    if user.is_superuser or (roles is None or Role.SYSTEM_ADMIN in set(roles)) and _grants(
-        user, [Role.SYSTEM_ADMIN]
-    ).exists():
+    if user.is_superuser:
         return Agency.objects.all()
+    roles = None if roles is None else list(roles)
     covering = _grants(user, roles).filter(
         Q(agency_id=OuterRef("pk")) | Q(StartsWith(OuterRef("path"), F("agency__path")), include_subagencies=True)
     )
-    return Agency.objects.filter(Exists(covering))
+    condition = Exists(covering)
+    if roles is None or Role.SYSTEM_ADMIN in roles:
+        condition |= Exists(_grants(user, [Role.SYSTEM_ADMIN]))
+    return Agency.objects.filter(condition)
 
 
 def scope(queryset: QuerySet, user, *, agency_field: str = "agency", roles: Iterable[str] | None = None):

@@ -73,11 +73,25 @@ def _clean_contact(user: User, *, errors: dict) -> None:
             errors[field] = message
 
 
+# Django's Vietnamese catalogue lacks some validator messages (e.g. the plural "too short"), so
+# the known codes get our own wording; unknown validators keep theirs.
+PASSWORD_MESSAGES = {
+    "password_too_short": "Mật khẩu quá ngắn: cần ít nhất {min_length} ký tự.",
+    "password_too_similar": "Mật khẩu quá giống thông tin cá nhân của bạn.",
+    "password_too_common": "Mật khẩu này quá phổ biến, dễ bị đoán.",
+    "password_entirely_numeric": "Mật khẩu không được chỉ gồm chữ số.",
+}
+
+
 def _validate_password(password: str, user: User, errors: dict) -> None:
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
-        errors["password"] = exc.messages
+        messages = []
+        for error in exc.error_list:
+            template = PASSWORD_MESSAGES.get(error.code or "")
+            messages.append(template.format(**(error.params or {})) if template else error.messages[0])
+        errors["password"] = messages
 
 
 def _new_username(prefix: str) -> str:

@@ -37,3 +37,14 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
     role = "specialist"
     agency = factory.SubFactory(AgencyFactory)
     include_subagencies = True
+
+
+def login_verified(client, user) -> None:
+    """force_login plus a passed TOTP step, for tests of pages behind TwoFactorRequiredMiddleware
+    (leaders, agency and system administrators, superusers must pass it)."""
+    from chinhquyenso.accounts.twofactor import SESSION_VERIFIED
+
+    client.force_login(user)
+    session = client.session
+    session[SESSION_VERIFIED] = user.pk
+    session.save()
