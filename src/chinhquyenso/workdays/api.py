@@ -5,7 +5,7 @@ Parameters are parsed here rather than by pydantic so every 422 carries a Vietna
 import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from . import queries, services
 from .calendar import VN_TZ
@@ -57,9 +57,10 @@ class BadInput(Exception):
 def _parse_start(raw: str) -> datetime.datetime:
     raw = raw.strip()
     try:
-        if len(raw) == 10:  # a date alone: received at the opening of that day
-            return datetime.datetime.combine(datetime.date.fromisoformat(raw), datetime.time(0, 0), VN_TZ)
-        value = datetime.datetime.fromisoformat(raw)
+        if len(raw) == 10:  # a date alone: counted from the start of that day
+            value = datetime.datetime.combine(datetime.date.fromisoformat(raw), datetime.time(0, 0), VN_TZ)
+        else:
+            value = datetime.datetime.fromisoformat(raw)
     except ValueError:
         raise BadInput("Tham số start không hợp lệ: dùng YYYY-MM-DD hoặc YYYY-MM-DDTHH:MM+07:00.") from None
     if value.tzinfo is None:
@@ -113,22 +114,22 @@ def due(request: HttpRequest, start: str = "", days: str | None = None, hours: s
             raise BadInput("Tham số cutoff phải là paper, online hoặc none.")
         result = due_for(cal, received, value, chosen, cutoffs[cutoff])
     except (BadInput, ValueError) as exc:
-        return 422, {"detail": str(exc)}
-    return 200, {
+        return Status(422, {"detail": str(exc)})
+    return Status(200, {
         "received_at": received, "counting_from": result.start, "due": result.due, "due_date": result.due_date,
         "amount": value, "unit": chosen.value, "unit_label": UNIT_LABELS[chosen],
         "covered": cal.covers(received.date()) and cal.covers(result.due_date),
-    }
+    })
 
 
 @router.get("/{year}", response={200: YearOut, 422: Error}, url_name="workdays_year")
 def year_entries(request: HttpRequest, year: str):
     if not year.isdigit() or not services.MIN_YEAR <= int(year) <= services.MAX_YEAR:
-        return 422, {"detail": f"Năm phải là số từ {services.MIN_YEAR} đến {services.MAX_YEAR}."}
+        return Status(422, {"detail": f"Năm phải là số từ {services.MIN_YEAR} đến {services.MAX_YEAR}."})
     number = int(year)
     calendar_year = queries.calendar_year(number)
     labels = dict(EntryKind.choices)
-    return 200, {
+    return Status(200, {
         "year": number,
         "seeded": bool(calendar_year and calendar_year.seeded_at),
         "tet_days_before": calendar_year.tet_days_before if calendar_year else None,
@@ -138,4 +139,4 @@ def year_entries(request: HttpRequest, year: str):
              "is_day_off": e.is_day_off, "name": e.name, "legal_basis": e.legal_basis, "origin": e.origin}
             for e in queries.entries_for_year(number)
         ],
-    }
+    })
