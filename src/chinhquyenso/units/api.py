@@ -10,8 +10,6 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from chinhquyenso.core.text import fold
-
 from . import queries
 from .models import AdministrativeUnit, Level
 
@@ -110,7 +108,7 @@ def list_communes(request: HttpRequest, code: str, filters: Query[CommuneFilter]
 )
 @paginate(LimitOffsetPagination)
 def search_units(request: HttpRequest, filters: Query[SearchFilter]):
-    if not fold(filters.q):
+    if not queries.is_searchable(filters.q):
         raise HttpError(422, "Từ khóa tìm kiếm phải có ít nhất một chữ hoặc số.")
     return queries.search(
         filters.q, level=filters.level, province=filters.province or None, current_only=filters.current_only

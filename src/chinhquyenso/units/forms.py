@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chinhquyenso.core.text import fold, nfc
+from chinhquyenso.core.text import nfc
 
 from . import queries
 
@@ -24,6 +24,6 @@ class UnitSearchForm(forms.Form):
 
     def clean_q(self) -> str:
         q = nfc(self.cleaned_data["q"])
-        if q and not fold(q):
+        if q and not queries.is_searchable(q):
             raise forms.ValidationError(_("Hãy nhập ít nhất một chữ hoặc số."))
         return q

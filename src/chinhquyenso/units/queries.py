@@ -26,6 +26,11 @@ LEVEL_RANK = Case(
 )
 
 
+def is_searchable(text: str) -> bool:
+    """A search needs at least one letter or digit: "?!" or spaces are not a name."""
+    return any(ch.isalnum() for ch in fold(text))
+
+
 def level_of_code(code: str) -> str | None:
     """"01" -> province, "001" -> district, "00004" -> commune; anything else -> None."""
     return CODE_LEVEL.get(len(code)) if CODE_RE.match(code or "") else None
@@ -33,7 +38,7 @@ def level_of_code(code: str) -> str | None:
 
 def with_links(qs: QuerySet) -> QuerySet:
     """The related rows every page and endpoint shows, fetched in a fixed number of queries."""
-    linked = AdministrativeUnit.objects.select_related("province").order_by("code")
+    linked = AdministrativeUnit.objects.select_related("province").order_by("level", "code")
     return qs.select_related("province", "parent__province").prefetch_related(
         Prefetch("successors", queryset=linked), Prefetch("predecessors", queryset=linked)
     )
@@ -83,7 +88,7 @@ def search(
     successors prefetched, so a page can say what an old name is called now.
     """
     folded = fold(text)
-    if not folded:
+    if not is_searchable(folded):
         return AdministrativeUnit.objects.none()
     qs = AdministrativeUnit.objects.filter(name_folded__contains=folded)
     qs = qs.current(on) if current_only else qs

@@ -28,6 +28,7 @@ def test_d_with_stroke_folds_to_d(demo_units, text, expected):
 def test_blank_or_punctuation_only_text_finds_nothing(demo_units):
     assert not queries.search("   ").exists()
     assert not queries.search("").exists()
+    assert not queries.search(" ?! ").exists()
 
 
 def test_historical_names_are_included_on_request_with_their_successors(demo_units):
