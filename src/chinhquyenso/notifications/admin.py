@@ -1,13 +1,31 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import rendering, services
 from .models import Delivery, LocalMessage, Notification, NotificationTemplate
+
+
+class NotificationTemplateForm(forms.ModelForm):
+    class Meta:
+        model = NotificationTemplate
+        fields = [
+            "event", "channel", "subject", "body", "provider_template_id", "provider_params", "is_sensitive", "is_active",
+        ]
+
+    def _post_clean(self):
+        super()._post_clean()
+        # Template syntax errors become field errors on the form, not a 500 at save time.
+        try:
+            rendering.validate_template(self.instance)
+        except ValidationError as exc:
+            self._update_errors(exc)
 
 
 @admin.register(NotificationTemplate)
 class NotificationTemplateAdmin(admin.ModelAdmin):
+    form = NotificationTemplateForm
     list_display = ["event", "channel", "subject", "is_active", "is_sensitive", "updated_at"]
     list_filter = ["channel", "is_active", "is_sensitive"]
     search_fields = ["event", "subject", "body"]

@@ -57,11 +57,12 @@ def queued(queue: str = "notifications"):
 
 
 @pytest.fixture
-def run_worker():
+def run_worker(django_capture_on_commit_callbacks):
     """Run every READY task of the notifications queue the way `manage.py db_worker` does:
     the same ready() filter (status READY and run_after due), the same SKIP LOCKED claim and
     the same Worker.run_task(). Only the worker's loop and connection recycling are left out,
-    because they would close the test's transaction."""
+    because they would close the test's transaction. on_commit callbacks (the retry enqueue)
+    run as they would outside the test's wrapping transaction."""
 
     def run(max_tasks: int = 100) -> int:
         worker = Worker(
@@ -83,7 +84,8 @@ def run_worker():
                 if result is None:
                     return ran
                 result.claim(worker.worker_id)
-            worker.run_task(result)
+            with django_capture_on_commit_callbacks(execute=True):
+                worker.run_task(result)
             ran += 1
         return ran
 
