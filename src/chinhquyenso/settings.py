@@ -224,7 +224,10 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Chính quyền số <no-reply@localhost>")
 
-# Notification channels (notifications.channels). "local" records messages in the database.
+# Notification channels (notifications.channels). "LocalChannel" records messages in the database.
+# Real backends: SMS_BACKEND=chinhquyenso.notifications.channels.BrandnameSmsChannel (generic
+# brandname-SMS JSON API; a carrier with another format gets a small subclass) and
+# ZALO_BACKEND=chinhquyenso.notifications.channels.ZaloZnsChannel (Zalo OA, ZNS template API).
 NOTIFICATION_CHANNELS = {
     "email": {"BACKEND": "chinhquyenso.notifications.channels.EmailChannel"},
     "sms": {
@@ -232,6 +235,7 @@ NOTIFICATION_CHANNELS = {
         "URL": env("SMS_API_URL"),
         "TOKEN": env("SMS_API_TOKEN"),
         "BRANDNAME": env("SMS_BRANDNAME", "CHINHQUYENSO"),
+        "STRIP_DIACRITICS": env_bool("SMS_STRIP_DIACRITICS"),
     },
     "zalo": {
         "BACKEND": env("ZALO_BACKEND", "chinhquyenso.notifications.channels.LocalChannel"),
@@ -240,6 +244,9 @@ NOTIFICATION_CHANNELS = {
     },
 }
 NOTIFICATION_MAX_ATTEMPTS = int(env("NOTIFICATION_MAX_ATTEMPTS", "5"))
+# Retry back-off after a temporary failure: base * 2^(attempt-1) seconds, capped, +0-10 % jitter.
+NOTIFICATION_RETRY_BASE_SECONDS = int(env("NOTIFICATION_RETRY_BASE_SECONDS", "120"))
+NOTIFICATION_RETRY_MAX_SECONDS = int(env("NOTIFICATION_RETRY_MAX_SECONDS", "3600"))
 
 # Map tiles (Leaflet). OSM is a developer default only: production must use a tile source that
 # shows Hoàng Sa and Trường Sa as Vietnamese territory.
