@@ -54,6 +54,8 @@ def test_gio_to_hung_vuong(year, gio_to):
         (dt.date(2026, 2, 16), LunarDate(2025, 12, 29)),  # Chạp 2025 has 29 days
         (dt.date(2024, 2, 9), LunarDate(2023, 12, 30)),
         (dt.date(2025, 10, 6), LunarDate(2025, 8, 15)),  # Tết Trung thu 2025
+        (dt.date(2033, 12, 22), LunarDate(2033, 11, 1, leap=True)),  # the "2033 problem": leap 11
+        (dt.date(2034, 1, 20), LunarDate(2033, 12, 1)),
     ],
 )
 def test_known_dates(solar, lunar):
