@@ -10,7 +10,7 @@ from django.utils import timezone
 from chinhquyenso.accounts import services
 from chinhquyenso.accounts.auth import ApiTokenAuth
 from chinhquyenso.accounts.models import ApiToken
-from chinhquyenso.core.context import current_actor
+from chinhquyenso.core.context import current_actor, set_actor
 
 from .factories import OfficialFactory, RoleAssignmentFactory, UserFactory
 
@@ -87,10 +87,22 @@ def test_last_used_is_written_at_most_every_few_minutes(client, owner, key, djan
 
 def test_auth_sets_audit_actor(rf, owner, key):
     request = rf.get(ME)
-    assert ApiTokenAuth().authenticate(request, key) == owner
-    actor = current_actor()
-    assert actor.user_id == owner.pk and actor.via == "api"
-    assert request.user == owner
+    before = current_actor()
+    try:
+        assert ApiTokenAuth().authenticate(request, key) == owner
+        actor = current_actor()
+        assert actor.user_id == owner.pk and actor.via == "api"
+        assert request.user == owner
+    finally:
+        # Outside RequestContextMiddleware nobody resets the actor; later tests must not inherit it.
+        set_actor(before)
+
+
+def test_actor_does_not_leak_after_an_api_request(client, owner, key, tree):
+    """Through the full stack RequestContextMiddleware scopes the token actor to the request."""
+    response = client.get(ME, **bearer(key))
+    assert response.status_code == 200
+    assert current_actor().user_id is None
 
 
 def test_token_page_shows_key_once_and_revokes(client, owner):
