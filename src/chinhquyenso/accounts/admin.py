@@ -1,8 +1,8 @@
 """Admin for accounts. Writes go through services.py (audit, scope checks); the admin signs in
 through accounts:login so lockout and TOTP apply there too (it is not a bypass)."""
 
-from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,10 +15,12 @@ from .validators import normalize_personal_id, normalize_phone, validate_persona
 admin.site.login = views.admin_login
 
 
-class UserChangeForm(forms.ModelForm):
+class UserChangeForm(auth_forms.UserChangeForm):
+    """Django's form (read-only password hash with a link to set one) with our fields."""
+
     class Meta:
         model = User
-        fields = ("username", "full_name", "kind", "title", "email", "phone", "personal_id", "is_active",
+        fields = ("username", "password", "full_name", "kind", "title", "email", "phone", "personal_id", "is_active",
                   "is_staff", "is_superuser", "groups", "user_permissions")
 
     def clean_phone(self):
@@ -80,6 +82,10 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description="xác thực hai lớp", boolean=True)
     def two_factor(self, obj: User) -> bool:
         return obj.has_totp
+
+    def get_inlines(self, request, obj):
+        # Roles are granted once the account exists (assign_role checks the scope per grant).
+        return self.inlines if obj is not None else []
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
