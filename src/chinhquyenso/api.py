@@ -1,6 +1,8 @@
 """The JSON API at /api/v1/ (django-ninja, OpenAPI 3.1 at /api/v1/openapi.json, docs at /api/v1/docs).
 
-Each app contributes a router from its api.py; lower apps never import this module."""
+Each app contributes a router from its api.py; lower apps never import this module. Requests are
+authenticated by an API token (`Authorization: Bearer cqs_…`) or a signed-in, two-factor-verified
+browser session (accounts.auth.api_auth)."""
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
@@ -26,6 +28,7 @@ def auth_error(request: HttpRequest, exc: AuthenticationError):
 
 def _mount() -> None:
     from chinhquyenso.accounts.api import router as accounts_router
+    from chinhquyenso.accounts.auth import api_auth
     from chinhquyenso.agencies.api import router as agencies_router
     from chinhquyenso.audit.api import router as audit_router
     from chinhquyenso.units.api import router as units_router
@@ -35,7 +38,9 @@ def _mount() -> None:
     api.add_router("/agencies/", agencies_router)
     api.add_router("/accounts/", accounts_router)
     api.add_router("/workdays/", workdays_router)
-    api.add_router("/audit/", audit_router)
+    # Routers of apps below accounts cannot import its auth classes; the composition root
+    # attaches them. Public routers (units, agencies, workdays) stay anonymous-readable.
+    api.add_router("/audit/", audit_router, auth=api_auth)
 
 
 _mount()

@@ -21,3 +21,13 @@ def _fresh_workdays_calendar():
     from chinhquyenso.workdays.queries import invalidate_calendar
 
     invalidate_calendar()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, past the TOTP step superusers must take
+    (accounts.middleware.TwoFactorRequiredMiddleware)."""
+    from chinhquyenso.accounts.tests.factories import login_verified
+
+    login_verified(client, admin_user)
+    return client

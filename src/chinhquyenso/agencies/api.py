@@ -1,6 +1,8 @@
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from chinhquyenso.core.pagination import BoundedLimitOffsetPagination
 
 from .models import Agency, AgencyKind
 from .queries import public_agencies
@@ -53,7 +55,7 @@ class AgencyFilter(Schema):
 
 
 @router.get("/", response=list[AgencyOut], summary="Danh sách cơ quan (công khai)")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_agencies(request, filters: Query[AgencyFilter]):
     return public_agencies(province_code=filters.province, kind=filters.kind or "", q=filters.q)
 

@@ -8,7 +8,9 @@ from enum import StrEnum
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from chinhquyenso.core.pagination import BoundedLimitOffsetPagination
 
 from . import queries
 from .models import AdministrativeUnit, Level
@@ -85,7 +87,7 @@ def _not_found(code: str, on: datetime.date | None) -> HttpError:
 
 
 @router.get("/provinces", response=list[UnitOut], summary="Danh sách tỉnh, thành phố đang có hiệu lực")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_provinces(request: HttpRequest):
     return queries.provinces()
 
@@ -93,7 +95,7 @@ def list_provinces(request: HttpRequest):
 @router.get(
     "/provinces/{code}/communes", response=list[UnitOut], summary="Các xã, phường, đặc khu của một tỉnh, thành phố"
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_communes(request: HttpRequest, code: str, filters: Query[CommuneFilter]):
     province = queries.get_province(code)
     if province is None:
@@ -106,7 +108,7 @@ def list_communes(request: HttpRequest, code: str, filters: Query[CommuneFilter]
     response=list[UnitSearchOut],
     summary="Tìm đơn vị hành chính theo tên (không phân biệt dấu), gồm cả tên trước 01/7/2025",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def search_units(request: HttpRequest, filters: Query[SearchFilter]):
     if not queries.is_searchable(filters.q):
         raise HttpError(422, "Từ khóa tìm kiếm phải có ít nhất một chữ hoặc số.")

@@ -104,3 +104,16 @@ def test_history_api_is_scoped(client):
     assert response.status_code == 200
     assert response.json()[0]["action"] == "agency.create"
     assert client.get(f"/api/v1/audit/agencies.agency/{other.pk}").status_code == 404
+
+
+def test_history_api_accepts_an_integration_token(client):
+    from chinhquyenso.accounts.services import create_api_token
+
+    mine = AgencyFactory()
+    grant = RoleAssignmentFactory(agency=mine)
+    _, key = create_api_token(grant.user, name="LGSP", expires_at=None)
+    response = client.get(f"/api/v1/audit/agencies.agency/{mine.pk}", headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 200
+    assert client.get(
+        f"/api/v1/audit/agencies.agency/{mine.pk}", headers={"Authorization": "Bearer cqs_wrong"}
+    ).status_code == 401
