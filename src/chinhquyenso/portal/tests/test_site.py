@@ -77,3 +77,9 @@ def test_no_get_endpoint_answers_500_on_bad_input(admin_client):
             assert response.status_code < 500, (url, response.status_code)
             checked += 1
     assert checked >= len(BAD_VALUES) * 3
+
+
+def test_vietnamese_even_when_the_browser_asks_for_english(client):
+    response = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert '<html lang="vi">' in response.content.decode()
+    assert response.headers["Content-Language"] == "vi"
