@@ -14,10 +14,12 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .models import LoginAttempt
+from . import events
+from .models import LoginAttempt, User
 from .validators import normalize_phone
 
 logger = logging.getLogger(__name__)
@@ -56,8 +58,17 @@ def is_locked(identifier: str, ip: str) -> bool:
     return locked
 
 
+@transaction.atomic
 def record_attempt(identifier: str, ip: str, succeeded: bool) -> LoginAttempt:
-    return LoginAttempt.objects.create(identifier=identifier[:150], ip=ip[:45], succeeded=succeeded)
+    attempt = LoginAttempt.objects.create(identifier=identifier[:150], ip=ip[:45], succeeded=succeeded)
+    if not succeeded and identifier.startswith("user:"):
+        since = timezone.now() - _window()
+        failures = LoginAttempt.objects.filter(identifier=identifier, succeeded=False, at__gte=since).count()
+        if failures == settings.LOGIN_MAX_FAILURES:  # the failure that locks the account, once per lock
+            user = User.objects.filter(pk=int(identifier.removeprefix("user:"))).first()
+            if user is not None:
+                events.account_locked.send(sender=User, user=user, minutes=lockout_minutes(), attempt=attempt)
+    return attempt
 
 
 def lockout_minutes() -> int:

@@ -22,6 +22,7 @@ from chinhquyenso.agencies.models import Agency
 from chinhquyenso.audit.services import record, snapshot
 from chinhquyenso.core.text import nfc
 
+from . import events
 from .models import ApiToken, ExternalIdentity, Role, RoleAssignment, User, UserKind
 from .queries import is_system_admin, two_factor_required, visible_agencies
 from .validators import normalize_personal_id, normalize_phone, validate_personal_id, validate_phone
@@ -123,6 +124,7 @@ def register_citizen(
     user.set_password(password)
     user.save()
     record("user.register", user, after=snapshot(user))
+    events.citizen_registered.send(sender=User, user=user)
     return user
 
 
@@ -343,6 +345,7 @@ def enable_totp(user: User, secret: str, code: str) -> User:
     locked.totp_last_counter = counter
     locked.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_counter"])
     record("user.totp_enable", locked, before=before, after=snapshot(locked, ["totp_confirmed_at"]))
+    events.two_factor_enabled.send(sender=User, user=locked)
     user.totp_secret, user.totp_confirmed_at, user.totp_last_counter = secret, locked.totp_confirmed_at, counter
     return locked
 

@@ -14,6 +14,10 @@ class PortalConfig(AppConfig):
         from chinhquyenso.agencies.models import Agency, Department, ReceptionPoint
         from chinhquyenso.audit import registry
 
+        from . import receivers
+
+        receivers.connect()
+
         registry.register(Agency, lambda user: visible_agencies(user))
         registry.register(Department, lambda user: scope(Department.objects.all(), user))
         registry.register(ReceptionPoint, lambda user: scope(ReceptionPoint.objects.all(), user))
