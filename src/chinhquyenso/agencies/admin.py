@@ -21,7 +21,7 @@ class DepartmentInline(admin.TabularInline):
 class AgencyAdminForm(forms.ModelForm):
     class Meta:
         model = Agency
-        fields = "__all__"
+        fields = ["code", "name", "short_name", "kind", "parent", "unit", "address", "phone", "email", "is_active"]
 
     def clean(self):
         """Run the service layer's rules here so a bad edit is a form error, not a 500."""

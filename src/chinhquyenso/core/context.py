@@ -12,7 +12,7 @@ class Actor:
     via: str = "system"  # web, api, admin, task, command, system
 
 
-_current: ContextVar[Actor] = ContextVar("chinhquyenso_actor", default=Actor())
+_current: ContextVar[Actor] = ContextVar("chinhquyenso_actor", default=Actor())  # noqa: B039 — Actor is frozen
 
 
 def current_actor() -> Actor:

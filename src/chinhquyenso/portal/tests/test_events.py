@@ -22,7 +22,7 @@ def test_registration_notifies_by_email_sms_and_zalo_after_commit(django_capture
 
 
 def test_failed_registration_notifies_nobody():
-    with pytest.raises(Exception), transaction.atomic():
+    with pytest.raises(RuntimeError), transaction.atomic():
         account_services.register_citizen(full_name="X", password="mot-mat-khau-dai-2025", phone="0912345679")
         raise RuntimeError("rolled back")
     assert not Notification.objects.filter(event="account.registered").exists()
