@@ -1,19 +1,20 @@
 from django.db import models
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 from chinhquyenso.core.text import fold, nfc
 from chinhquyenso.units.models import AdministrativeUnit
 
 
 class AgencyKind(models.TextChoices):
-    PROVINCE_PC = "ubnd_tinh", "UBND tỉnh/thành phố"
-    DEPARTMENT = "so_nganh", "Sở, ban, ngành"
-    PROVINCE_SERVICE_CENTRE = "ttpvhcc_tinh", "Trung tâm Phục vụ hành chính công tỉnh"
-    COMMUNE_PC = "ubnd_xa", "UBND xã/phường/đặc khu"
-    COMMUNE_SERVICE_CENTRE = "ttpvhcc_xa", "Trung tâm Phục vụ hành chính công xã"
-    OFFICE = "phong_ban", "Phòng, ban chuyên môn"
-    VERTICAL = "nganh_doc", "Cơ quan ngành dọc"
-    OTHER = "khac", "Khác"
+    PROVINCE_PC = "ubnd_tinh", _("UBND tỉnh/thành phố")
+    DEPARTMENT = "so_nganh", _("Sở, ban, ngành")
+    PROVINCE_SERVICE_CENTRE = "ttpvhcc_tinh", _("Trung tâm Phục vụ hành chính công tỉnh")
+    COMMUNE_PC = "ubnd_xa", _("UBND xã/phường/đặc khu")
+    COMMUNE_SERVICE_CENTRE = "ttpvhcc_xa", _("Trung tâm Phục vụ hành chính công xã")
+    OFFICE = "phong_ban", _("Phòng, ban chuyên môn")
+    VERTICAL = "nganh_doc", _("Cơ quan ngành dọc")
+    OTHER = "khac", _("Khác")
 
 
 # The one-stop centres (NĐ 118/2025 Art. on TTPVHCC) are where dossiers are received.
