@@ -191,6 +191,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    # WhiteNoise warns on every request when STATIC_ROOT is missing; in development files come
+    # from the finders, so an empty folder is all it needs.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Background work: django.tasks with the database backend, so the default run needs no broker.
 TASKS = {

@@ -20,7 +20,7 @@ from .factories import UserFactory
 
 ISSUER = "https://id.example.vn"
 CLIENT_ID = "chinhquyenso-test"
-CLIENT_SECRET = "bi-mat-cua-ung-dung"
+CLIENT_SECRET = "bi-mat-cua-ung-dung-du-dai-cho-hs256-2025"
 START = reverse("accounts:provider_start", args=["oidc"])
 CALLBACK = reverse("accounts:provider_callback", args=["oidc"])
 
