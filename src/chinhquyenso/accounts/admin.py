@@ -8,6 +8,8 @@ from django.contrib.auth.forms import AdminUserCreationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from chinhquyenso.core.admin import ReadOnlyAdmin
+
 from . import services, views
 from .models import ApiToken, ExternalIdentity, LoginAttempt, RoleAssignment, User
 from .validators import normalize_personal_id, normalize_phone, validate_personal_id, validate_phone
@@ -141,17 +143,6 @@ class UserAdmin(BaseUserAdmin):
                 services.reset_totp(request.user, user)
         except PermissionDenied as exc:
             self.message_user(request, str(exc), messages.ERROR)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ApiToken)

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from chinhquyenso.core.admin import ReadOnlyAdmin
 from chinhquyenso.core.text import fold
 
 from .models import AdministrativeUnit, UnitDataLoad
@@ -21,17 +22,6 @@ class CurrentFilter(admin.SimpleListFilter):
         if self.value() == "cu":
             return queryset.filter(valid_to__isnull=False)
         return queryset
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AdministrativeUnit)
