@@ -44,7 +44,7 @@ class ApiTokenAuth(HttpBearer):
         request.api_token = row
         # RequestContextMiddleware resets the context variable when the response is done.
         set_actor(Actor(
-            user_id=row.user_id, ip=client_ip(request),
+            user_id=row.user_id, name=str(row.user)[:255], ip=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:255], via="api",
         ))
         return row.user

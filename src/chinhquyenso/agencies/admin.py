@@ -9,13 +9,34 @@ from .models import Agency, Department, ReceptionPoint
 
 
 class DepartmentInline(admin.TabularInline):
+    """Shown on the agency page; departments are added and edited on their own admin page, which
+    goes through the services."""
+
     model = Department
     extra = 0
     readonly_fields = ("code", "name", "is_active")
     can_delete = False
+    show_change_link = True
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+def _service_form(model, field_names: list[str], validate):
+    """A ModelForm that runs the service layer's rules in clean(), so bad input is a form error."""
+
+    class Form(forms.ModelForm):
+        class Meta:
+            fields = field_names
+
+        def clean(self):
+            cleaned = super().clean()
+            if not self.errors:
+                validate(construct_instance(self, copy.copy(self.instance)))
+            return cleaned
+
+    Form.Meta.model = model
+    return Form
 
 
 class AgencyAdminForm(forms.ModelForm):
@@ -57,8 +78,34 @@ class AgencyAdmin(admin.ModelAdmin):
         obj.pk, obj.path = saved.pk, saved.path
 
 
+class _PartAdmin(admin.ModelAdmin):
+    """Departments and reception points: deactivated, never deleted; saved through services."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Department)
+class DepartmentAdmin(_PartAdmin):
+    form = _service_form(Department, ["agency", "code", "name", "is_active"], services.validate_department)
+    list_display = ("name", "code", "agency", "is_active")
+    search_fields = ("name", "code", "agency__name")
+    raw_id_fields = ("agency",)
+
+    def save_model(self, request, obj, form, change):
+        services.save_department(obj)
+
+
 @admin.register(ReceptionPoint)
-class ReceptionPointAdmin(admin.ModelAdmin):
+class ReceptionPointAdmin(_PartAdmin):
+    form = _service_form(
+        ReceptionPoint,
+        ["agency", "name", "unit", "address", "phone", "opening_hours", "is_active"],
+        services.validate_reception_point,
+    )
     list_display = ("name", "agency", "unit", "is_active")
     search_fields = ("name", "agency__name")
     raw_id_fields = ("agency", "unit")
+
+    def save_model(self, request, obj, form, change):
+        services.save_reception_point(obj)

@@ -82,23 +82,48 @@ def update_agency(agency: Agency, **changes) -> Agency:
     return agency
 
 
-@transaction.atomic
-def create_department(*, agency: Agency, code: str, name: str) -> Department:
-    department = Department(agency=agency, code=code.strip(), name=nfc(name))
+def validate_department(department: Department) -> None:
     if not department.code or not department.name:
         raise ValidationError("Mã và tên phòng, bộ phận là bắt buộc.")
-    if Department.objects.filter(agency=agency, code=department.code).exists():
+    clash = Department.objects.filter(agency_id=department.agency_id, code=department.code).exclude(pk=department.pk)
+    if clash.exists():
         raise ValidationError({"code": "Mã phòng, bộ phận đã tồn tại trong cơ quan này."})
-    department.save()
-    record("department.create", department, after=snapshot(department), province_code=agency.province_code)
-    return department
+
+
+def validate_reception_point(point: ReceptionPoint) -> None:
+    agency = point.agency
+    if not agency.is_service_centre and agency.kind not in {AgencyKind.COMMUNE_PC, AgencyKind.PROVINCE_PC}:
+        raise ValidationError({"agency": "Điểm tiếp nhận phải thuộc Trung tâm Phục vụ hành chính công hoặc UBND."})
+    if not point.name:
+        raise ValidationError({"name": "Tên điểm tiếp nhận là bắt buộc."})
+
+
+def _save_part(obj: Department | ReceptionPoint, validate, label: str):
+    """Create or change a department or reception point: normalise, validate, save, audit."""
+    before = snapshot(type(obj).objects.select_for_update().get(pk=obj.pk)) if obj.pk else None
+    obj.name = nfc(obj.name)
+    if isinstance(obj, Department):
+        obj.code = obj.code.strip()
+    validate(obj)
+    obj.save()
+    action = f"{label}.update" if before else f"{label}.create"
+    record(action, obj, before=before, after=snapshot(obj), province_code=obj.agency.province_code)
+    return obj
 
 
 @transaction.atomic
+def save_department(department: Department) -> Department:
+    return _save_part(department, validate_department, "department")
+
+
+@transaction.atomic
+def save_reception_point(point: ReceptionPoint) -> ReceptionPoint:
+    return _save_part(point, validate_reception_point, "reception_point")
+
+
+def create_department(*, agency: Agency, code: str, name: str) -> Department:
+    return save_department(Department(agency=agency, code=code, name=name))
+
+
 def create_reception_point(*, agency: Agency, name: str, unit: AdministrativeUnit, **fields) -> ReceptionPoint:
-    if not agency.is_service_centre and agency.kind not in {AgencyKind.COMMUNE_PC, AgencyKind.PROVINCE_PC}:
-        raise ValidationError({"agency": "Điểm tiếp nhận phải thuộc Trung tâm Phục vụ hành chính công hoặc UBND."})
-    point = ReceptionPoint(agency=agency, name=nfc(name), unit=unit, **fields)
-    point.save()
-    record("reception_point.create", point, after=snapshot(point), province_code=agency.province_code)
-    return point
+    return save_reception_point(ReceptionPoint(agency=agency, name=name, unit=unit, **fields))

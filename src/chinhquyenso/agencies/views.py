@@ -11,13 +11,13 @@ from .queries import public_agencies
 def agency_list(request):
     form = AgencyFilterForm(request.GET or None)
     status = 200
-    agencies = public_agencies()
-    if form.is_bound:
-        if form.is_valid():
-            data = form.cleaned_data
-            agencies = public_agencies(province_code=data["tinh"], kind=data["loai"], q=data["q"])
-        else:
-            agencies, status = Agency.objects.none(), 400
+    if not form.is_bound:
+        agencies = public_agencies()
+    elif form.is_valid():
+        data = form.cleaned_data
+        agencies = public_agencies(province_code=data["tinh"], kind=data["loai"], q=data["q"])
+    else:
+        agencies, status = Agency.objects.none(), 400
     page = Paginator(agencies, 50).get_page(request.GET.get("trang"))
     template = "agencies/_rows.html" if request.htmx else "agencies/list.html"
     return render(request, template, {"form": form, "page": page}, status=status)

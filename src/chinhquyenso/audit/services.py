@@ -71,15 +71,14 @@ def record(
     if not conn.in_atomic_block:
         raise RuntimeError("audit.record() must be called inside transaction.atomic()")
     ctx = current_actor()
-    actor_id = actor.pk if actor is not None else ctx.user_id
-    if actor is None and actor_id is not None:
-        from django.contrib.auth import get_user_model
-
-        actor = get_user_model().objects.filter(pk=actor_id).first()
+    if actor is not None:
+        actor_id, actor_repr = actor.pk, str(actor)
+    else:  # the request's user, named by the middleware: no extra query on every write
+        actor_id, actor_repr = ctx.user_id, ctx.name or ctx.via
     before, after = diff(before, after)
     return AuditEntry.objects.create(
         actor_id=actor_id,
-        actor_repr=str(actor)[:255] if actor is not None else ctx.via,
+        actor_repr=actor_repr[:255],
         ip=ctx.ip,
         user_agent=ctx.user_agent,
         via=ctx.via,
@@ -92,6 +91,3 @@ def record(
         province_code=province_code or getattr(obj, "province_code", "") or "",
     )
 
-
-def history(obj: models.Model):
-    return AuditEntry.objects.for_object(obj).select_related("actor")

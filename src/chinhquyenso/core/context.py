@@ -7,6 +7,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Actor:
     user_id: int | None = None
+    name: str = ""  # how the audit trail names the user, captured where the user is already loaded
     ip: str = ""
     user_agent: str = ""
     via: str = "system"  # web, api, admin, task, command, system

@@ -9,10 +9,12 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
         via = "api" if request.path.startswith("/api/") else "admin" if request.path.startswith("/admin/") else "web"
         token = set_actor(
             Actor(
-                user_id=user.pk if user is not None and user.is_authenticated else None,
+                user_id=user.pk if signed_in else None,
+                name=str(user)[:255] if signed_in else "",
                 ip=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
                 via=via,

@@ -35,6 +35,7 @@ PROVINCE_DEPARTMENTS = [
     ("Sở Dân tộc và Tôn giáo", "SDTTG"),
     ("Thanh tra tỉnh", "TTT"),
 ]
+JUSTICE_DEPARTMENTS = [("VP", "Văn phòng Sở"), ("HCTP", "Phòng Hành chính tư pháp"), ("BTTP", "Phòng Bổ trợ tư pháp")]
 COMMUNE_OFFICES = [("Văn phòng HĐND và UBND", "VP"), ("Phòng Kinh tế", "PKT"), ("Phòng Văn hóa - Xã hội", "PVHXH")]
 
 # Old-system province letter codes of QĐ 20/2020 (H + 2 digits) for the demo provinces we know.
@@ -83,6 +84,9 @@ def load_agencies(province: AdministrativeUnit) -> dict[str, Agency]:
             unit=province, parent=ubnd,
         )
     made["department"] = made["SKHCN"]
+    for code, name in JUSTICE_DEPARTMENTS:
+        if not made["STP"].departments.filter(code=code).exists():
+            agency_services.create_department(agency=made["STP"], code=code, name=name)
     made["province_centre"] = _get_or_create_agency(
         f"000.01.01.{prefix}", name=f"Trung tâm Phục vụ hành chính công {province.full_name}",
         short_name="TTPVHCC tỉnh", kind=AgencyKind.PROVINCE_SERVICE_CENTRE, unit=province, parent=made["VP"],

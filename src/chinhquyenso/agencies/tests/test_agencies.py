@@ -141,3 +141,39 @@ def test_admin_edit_goes_through_services(admin_client):
     root.refresh_from_db()
     assert root.name == "Tên đã sửa"
     assert root.path == f"/{root.pk}/"
+
+
+def test_departments_and_reception_points_are_saved_through_services_with_audit(admin_client):
+    from chinhquyenso.agencies.models import Department, ReceptionPoint
+    from chinhquyenso.audit.models import AuditEntry
+
+    agency = AgencyFactory(name="Sở Tư pháp")
+    response = admin_client.post(
+        "/admin/agencies/department/add/", {"agency": agency.pk, "code": " HCTP ", "name": "Phòng Hành chính tư pháp", "is_active": "on"}
+    )
+    assert response.status_code == 302
+    department = Department.objects.get(agency=agency)
+    assert department.code == "HCTP"
+    assert AuditEntry.objects.for_object(department).get().action == "department.create"
+    duplicate = admin_client.post(
+        "/admin/agencies/department/add/", {"agency": agency.pk, "code": "HCTP", "name": "Trùng mã", "is_active": "on"}
+    )
+    assert duplicate.status_code == 200 and "đã tồn tại" in duplicate.content.decode()
+    assert Department.objects.filter(agency=agency).count() == 1
+
+    refused = admin_client.post(
+        "/admin/agencies/receptionpoint/add/", {"agency": agency.pk, "name": "Quầy 1", "unit": agency.unit.pk, "is_active": "on"}
+    )
+    assert refused.status_code == 200 and "Điểm tiếp nhận phải thuộc" in refused.content.decode()
+    centre = AgencyFactory(kind=AgencyKind.PROVINCE_SERVICE_CENTRE, unit=agency.unit)
+    point = services.create_reception_point(agency=centre, name="Quầy 1", unit=centre.unit)
+    response = admin_client.post(
+        f"/admin/agencies/receptionpoint/{point.pk}/change/",
+        {"agency": centre.pk, "name": "Quầy số 1", "unit": centre.unit.pk, "address": "", "phone": "", "opening_hours": ""},
+    )
+    assert response.status_code == 302
+    point.refresh_from_db()
+    assert point.name == "Quầy số 1" and point.is_active is False
+    update = AuditEntry.objects.for_object(point).get(action="reception_point.update")
+    assert update.before["name"] == "Quầy 1" and update.after["name"] == "Quầy số 1"
+    assert ReceptionPoint.objects.count() == 1

@@ -117,3 +117,14 @@ def test_history_api_accepts_an_integration_token(client):
     assert client.get(
         f"/api/v1/audit/agencies.agency/{mine.pk}", headers={"Authorization": "Bearer cqs_wrong"}
     ).status_code == 401
+
+
+def test_web_writes_name_the_signed_in_user_and_address(admin_client, admin_user):
+    agency = AgencyFactory()
+    response = admin_client.post(
+        "/admin/agencies/department/add/", {"agency": agency.pk, "code": "VP", "name": "Văn phòng", "is_active": "on"}
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="department.create")
+    assert entry.actor_id == admin_user.pk and entry.actor_repr == str(admin_user)
+    assert entry.ip == "127.0.0.1" and entry.via == "admin"
