@@ -31,6 +31,12 @@ def _mount() -> None:
     from chinhquyenso.accounts.auth import api_auth
     from chinhquyenso.agencies.api import router as agencies_router
     from chinhquyenso.audit.api import router as audit_router
+    from chinhquyenso.documents.api import router as documents_router
+    from chinhquyenso.dossiers.api import router as dossiers_router
+    from chinhquyenso.feedback.api import router as feedback_router
+    from chinhquyenso.procedures.api import router as procedures_router
+    from chinhquyenso.questions.api import router as questions_router
+    from chinhquyenso.signatures.api import router as signatures_router
     from chinhquyenso.units.api import router as units_router
     from chinhquyenso.workdays.api import router as workdays_router
 
@@ -41,6 +47,14 @@ def _mount() -> None:
     # Routers of apps below accounts cannot import its auth classes; the composition root
     # attaches them. Public routers (units, agencies, workdays) stay anonymous-readable.
     api.add_router("/audit/", audit_router, auth=api_auth)
+    # Domain apps sit above accounts and set auth per operation (public catalogue and lookups,
+    # authenticated everything else) with accounts.auth.api_auth.
+    api.add_router("/procedures/", procedures_router)
+    api.add_router("/dossiers/", dossiers_router)
+    api.add_router("/feedback/", feedback_router)
+    api.add_router("/questions/", questions_router)
+    api.add_router("/documents/", documents_router)
+    api.add_router("/signatures/", signatures_router)
 
 
 _mount()

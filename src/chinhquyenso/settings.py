@@ -52,6 +52,13 @@ LOCAL_APPS = [
     "chinhquyenso.workdays",
     "chinhquyenso.accounts",
     "chinhquyenso.notifications",
+    # Domain apps (ARCHITECTURE.md): each may use the ones above it, never the ones below.
+    "chinhquyenso.signatures",
+    "chinhquyenso.procedures",
+    "chinhquyenso.dossiers",
+    "chinhquyenso.feedback",
+    "chinhquyenso.questions",
+    "chinhquyenso.documents",
     "chinhquyenso.portal",
 ]
 

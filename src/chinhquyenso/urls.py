@@ -17,6 +17,12 @@ urlpatterns = [
     path("lich-lam-viec/", include("chinhquyenso.workdays.urls")),
     path("nhat-ky/", include("chinhquyenso.audit.urls")),
     path("thong-bao/", include("chinhquyenso.notifications.urls")),
+    path("chu-ky-so/", include("chinhquyenso.signatures.urls")),
+    path("thu-tuc/", include("chinhquyenso.procedures.urls")),
+    path("ho-so/", include("chinhquyenso.dossiers.urls")),
+    path("phan-anh/", include("chinhquyenso.feedback.urls")),
+    path("hoi-dap/", include("chinhquyenso.questions.urls")),
+    path("van-ban/", include("chinhquyenso.documents.urls")),
 ]
 
 if settings.DEBUG:

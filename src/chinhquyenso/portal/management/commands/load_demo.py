@@ -1,3 +1,6 @@
+import importlib
+import importlib.util
+
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError, call_command
 
@@ -27,6 +30,13 @@ class Command(BaseCommand):
                 raise CommandError(f"Không có tỉnh mã {province} trong dữ liệu đơn vị hành chính.")
             agencies = demo.load_agencies(unit)
             accounts = demo.load_accounts(agencies)
+            # Each domain app may ship `<app>/demo.py` with `load(province, stdout)`; they run in
+            # LOCAL_APPS order, so a higher app finds the lower apps' demo rows already there.
+            for label in settings.LOCAL_APPS:
+                module = f"{label}.demo"
+                if label.endswith(".portal") or importlib.util.find_spec(module) is None:
+                    continue
+                importlib.import_module(module).load(unit, self.stdout)
         finally:
             reset_actor(token)
         self.stdout.write(self.style.SUCCESS(f"Dữ liệu mẫu: {unit.full_name}, {len(accounts)} tài khoản mẫu."))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class QuestionsConfig(AppConfig):
+    name = "chinhquyenso.questions"
+    verbose_name = "Hỏi đáp trực tuyến"
