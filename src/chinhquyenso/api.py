@@ -33,6 +33,7 @@ def _mount() -> None:
     from chinhquyenso.audit.api import router as audit_router
     from chinhquyenso.documents.api import router as documents_router
     from chinhquyenso.dossiers.api import router as dossiers_router
+    from chinhquyenso.exchange.api import router as exchange_router
     from chinhquyenso.feedback.api import router as feedback_router
     from chinhquyenso.procedures.api import router as procedures_router
     from chinhquyenso.questions.api import router as questions_router
@@ -55,6 +56,7 @@ def _mount() -> None:
     api.add_router("/questions/", questions_router)
     api.add_router("/documents/", documents_router)
     api.add_router("/signatures/", signatures_router)
+    api.add_router("/exchange/", exchange_router)
 
 
 _mount()

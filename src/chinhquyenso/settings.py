@@ -59,6 +59,7 @@ LOCAL_APPS = [
     "chinhquyenso.feedback",
     "chinhquyenso.questions",
     "chinhquyenso.documents",
+    "chinhquyenso.exchange",
     "chinhquyenso.portal",
 ]
 

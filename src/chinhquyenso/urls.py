@@ -23,6 +23,7 @@ urlpatterns = [
     path("phan-anh/", include("chinhquyenso.feedback.urls")),
     path("hoi-dap/", include("chinhquyenso.questions.urls")),
     path("van-ban/", include("chinhquyenso.documents.urls")),
+    path("lien-thong/", include("chinhquyenso.exchange.urls")),
 ]
 
 if settings.DEBUG:
