@@ -21,6 +21,7 @@ urlpatterns = [
     path("thu-tuc/", include("chinhquyenso.procedures.urls")),
     path("ho-so/", include("chinhquyenso.dossiers.urls")),
     path("phan-anh/", include("chinhquyenso.feedback.urls")),
+    path("open311/v2/", include("chinhquyenso.feedback.open311.urls")),
     path("hoi-dap/", include("chinhquyenso.questions.urls")),
     path("van-ban/", include("chinhquyenso.documents.urls")),
     path("lien-thong/", include("chinhquyenso.exchange.urls")),
