@@ -11,9 +11,11 @@ def test_crc_is_ccitt_false():
 
 
 def test_matches_a_published_sample():
-    # The layout of the sample in giautm/emvqr-go's README (BIN 970415, 13-digit account).
+    # A sample payload quoted in a public VietQR test suite (BIN 970415, 13-digit account): field 38
+    # has length 57. The quoted sample gives the beneficiary block length as 23, which contradicts
+    # its own 57 (14 + 4 + 27 + 12); the block "0006970415" + "0113…" is 27 long.
     code = payload(Beneficiary(bin="970415", account="1133666688888"))
-    assert code.startswith("00020101021138570010A00000072701230006970415011311336666888880208QRIBFTTA53037045802VN6304")
+    assert code.startswith("00020101021138570010A00000072701270006970415011311336666888880208QRIBFTTA53037045802VN6304")
 
 
 def test_static_code_layout():
