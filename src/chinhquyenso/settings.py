@@ -266,6 +266,12 @@ MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.p
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 DEMO_PROVINCE_CODE = env("DEMO_PROVINCE_CODE", "38")
 
+# Fees are shown with a VietQR transfer code to the collecting account (core.vietqr). Empty account
+# = no QR code is shown. Development gets a visibly labelled sample account, production none.
+VIETQR_BIN = env("VIETQR_BIN", "" if PRODUCTION else "970415")
+VIETQR_ACCOUNT = env("VIETQR_ACCOUNT", "" if PRODUCTION else "0000000000")
+VIETQR_ACCOUNT_NAME = env("VIETQR_ACCOUNT_NAME", "" if PRODUCTION else "TAI KHOAN MAU - KHONG CHUYEN TIEN")
+
 
 def _origin(url: str) -> str:
     parsed = urlparse(url.replace("{s}", "a"))
