@@ -13,6 +13,7 @@ budgeted in quarters of a working day (§2.4 [V]).
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,8 @@ from chinhquyenso.units.models import AdministrativeUnit
 from chinhquyenso.workdays.deadlines import UNIT_LABELS, TimeUnit
 
 TIME_UNIT_CHOICES = [(unit.value, label) for unit, label in UNIT_LABELS.items()]
+
+FROZEN_MESSAGE = _("Phiên bản đã công bố được giữ nguyên, không sửa được; hãy tạo phiên bản mới để thay đổi.")
 
 
 class CompetentLevel(models.TextChoices):
@@ -108,6 +111,13 @@ class Procedure(models.Model):
         "ProcedureVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name="phiên bản hiện hành",
     )
+    # Who keeps this catalogue entry up to date (its agency administrators edit drafts and
+    # publish): the competent department for province-level procedures, the provincial People's
+    # Committee for commune-level ones. Access to the staff pages is one predicate over it.
+    managing_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="cơ quan quản lý danh mục",
+    )
     created_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
@@ -172,6 +182,8 @@ class ProcedureVersion(models.Model):
     accepts_in_person = models.BooleanField("nộp trực tiếp", default=True)
     accepts_postal = models.BooleanField("nộp qua bưu chính công ích", default=True)
     change_note = models.TextField("nội dung thay đổi", blank=True)
+    # Where the content was checked against ("[I] chưa đối chiếu" when it was not): shown to staff.
+    source_note = models.CharField("ghi chú nguồn đối chiếu", max_length=1000, blank=True)
     created_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
@@ -184,10 +196,35 @@ class ProcedureVersion(models.Model):
             models.UniqueConstraint(fields=["procedure"], condition=models.Q(status="published"),
                                     name="procedure_one_published_version"),
         ]
-        indexes = [models.Index(fields=["status", "level"], name="procedure_version_status_level")]
+        indexes = [
+            models.Index(fields=["status", "level"], name="procedure_version_status_level"),
+            models.Index(fields=["province", "status"], name="procedure_version_prov_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} (v{self.number})"
+
+    # Model-level guard behind procedures.services: a version loaded as published or retired may
+    # only have its status and retired_at written (retiring it), nothing else.
+    def save(self, *args, **kwargs):
+        loaded = getattr(self, "_loaded_status", None)
+        if loaded in (VersionStatus.PUBLISHED, VersionStatus.RETIRED):
+            fields = kwargs.get("update_fields")
+            if fields is None or not set(fields) <= {"status", "retired_at"}:
+                raise ValidationError(FROZEN_MESSAGE, code="frozen")
+        super().save(*args, **kwargs)
+        self._loaded_status = self.status
+
+    def delete(self, *args, **kwargs):
+        if getattr(self, "_loaded_status", None) in (VersionStatus.PUBLISHED, VersionStatus.RETIRED):
+            raise ValidationError(FROZEN_MESSAGE, code="frozen")
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        obj = super().from_db(db, field_names, values, **kwargs)
+        obj._loaded_status = obj.__dict__.get("status")
+        return obj
 
     @property
     def is_frozen(self) -> bool:
@@ -208,7 +245,29 @@ class ProcedureVersion(models.Model):
         return sum((fee.amount for fee in self.fees.all()), Decimal(0))
 
 
-class ComponentSpec(models.Model):
+class VersionPart(models.Model):
+    """A row that belongs to a ProcedureVersion: writing or deleting it is refused once that
+    version is frozen (one indexed EXISTS per write; bulk writes go through services, which lock
+    the draft first)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._check_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_draft()
+        return super().delete(*args, **kwargs)
+
+    def _check_draft(self) -> None:
+        frozen = ProcedureVersion.objects.filter(pk=self.version_id).exclude(status=VersionStatus.DRAFT)
+        if frozen.exists():
+            raise ValidationError(FROZEN_MESSAGE, code="frozen")
+
+
+class ComponentSpec(VersionPart):
     """One document of the dossier (thành phần hồ sơ) as the catalogue describes it."""
 
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="components")
@@ -233,7 +292,7 @@ class ComponentSpec(models.Model):
         return self.name
 
 
-class FeeSpec(models.Model):
+class FeeSpec(VersionPart):
     """A fee or charge (DVCQG DanhSachLePhi: TenPhiLePhi, MaPhiLePhi, Gia, LoaiPhiLePhi). Amounts
     in đồng; an exemption is a row with amount 0 and the condition in `note`."""
 
@@ -255,7 +314,7 @@ class FeeSpec(models.Model):
         return f"{self.name}: {self.amount} đ"
 
 
-class ProcessStep(models.Model):
+class ProcessStep(VersionPart):
     """A step of the internal process (quy trình nội bộ): who does it and its budget in quarters
     of a working day. Published versions in working days/hours have budgets summing to the legal
     time (checked when publishing). An INTER_AGENCY step hands the dossier to `agency` (or an
