@@ -249,6 +249,18 @@ class DossierFee(models.Model):
         return f"{self.name}: {self.amount} đ"
 
 
+class ProcessLogImmutableError(Exception):
+    """Raised on any attempt to change or delete a process-log row."""
+
+
+class ProcessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ProcessLogImmutableError("Phiếu kiểm soát quá trình không được sửa.")
+
+    def delete(self):
+        raise ProcessLogImmutableError("Phiếu kiểm soát quá trình không được xóa.")
+
+
 class ProcessLogEntry(models.Model):
     """One hand-off (DVCQG tienTrinhDongBo / QuaTrinhXuLy; BM.05 rows). Append-only: the row is
     never updated; its end is the start of the next row of the same dossier."""
@@ -278,12 +290,23 @@ class ProcessLogEntry(models.Model):
     due_at = models.DateTimeField(null=True, blank=True)  # NgayKetThucTheoQuyDinh per the step budget
     created_at = models.DateTimeField(db_default=Now(), editable=False)
 
+    objects = ProcessLogQuerySet.as_manager()
+
     class Meta:
         ordering = ["dossier_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="process_log_seq_unique")]
 
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.seq} {self.action}"
+
+    # Append-only (the database refuses too: migration 0002).
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ProcessLogImmutableError("Phiếu kiểm soát quá trình không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ProcessLogImmutableError("Phiếu kiểm soát quá trình không được xóa.")
 
 
 class SupplementRequest(models.Model):
