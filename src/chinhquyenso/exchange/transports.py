@@ -27,6 +27,7 @@ import functools
 import os
 import re
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -134,7 +135,8 @@ class DirectoryTransport(BaseTransport):
             raise
 
     def send(self, envelope: OutgoingEnvelope) -> SendResult:
-        name = f"{envelope.message_uuid}.edxml"
+        # A time prefix keeps the inbox in arrival order (a 01 is read before the 03 that follows).
+        name = f"{time.time_ns():020d}-{envelope.message_uuid}.edxml"
         try:
             self._write_atomic(self._folder(envelope.from_address, "outbox"), name, envelope.data)
             self._write_atomic(self._folder(envelope.to_address, "inbox"), name, envelope.data)

@@ -6,6 +6,7 @@ from chinhquyenso.accounts.models import Role
 from chinhquyenso.accounts.tests.factories import OfficialFactory, RoleAssignmentFactory
 from chinhquyenso.agencies.models import AgencyKind
 from chinhquyenso.agencies.tests.factories import AgencyFactory
+from chinhquyenso.documents.tests.pdfs import pdf_with_text
 from chinhquyenso.exchange import services
 from chinhquyenso.exchange.edxml import Attachment, DocumentPackage, Organ, StaffInfo
 from chinhquyenso.exchange.transports import get_transport
@@ -83,7 +84,7 @@ def sample_package(sender: Organ, recipient: Organ, **overrides) -> DocumentPack
         promulgation_amount=10,
         page_amount=3,
         appendixes=("Phụ lục I",),
-        attachments=(Attachment("qd-1", "quyet-dinh.pdf", "application/pdf", b"%PDF-1.7 noi dung", "Văn bản chính"),),
+        attachments=(Attachment("qd-1", "quyet-dinh.pdf", "application/pdf", pdf_with_text(), "Văn bản chính"),),
         business_doc_type="0",
         business_doc_reason="Văn bản mới",
         staff=StaffInfo(department="Văn phòng", staff="Hoàng Thị Mai", mobile="0912345678", email="vt@example.vn"),

