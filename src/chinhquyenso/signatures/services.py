@@ -82,15 +82,22 @@ def create_credential(*, label: str, backend: str, config: dict, province, owner
                             save=False)
         cred.full_clean(exclude=["image"])
         cred.save()
-        record("signing_credential.create", cred, after=snapshot(cred), province_code=province.code)
+        record("signing_credential.create", cred, after=_snap(cred), province_code=province.code)
     return cred
 
 
+def _snap(cred: SigningCredential) -> dict:
+    # audit's snapshot() trips over an empty FileField (FieldFile.url raises), so name it here
+    data = snapshot(cred, fields=[f.name for f in cred._meta.concrete_fields if f.name != "image"])
+    data["image"] = cred.image.name or None
+    return data
+
+
 def _deactivate(cred: SigningCredential) -> None:
-    before = snapshot(cred)
+    before = _snap(cred)
     cred.is_active = False
     cred.save(update_fields=["is_active"])
-    record("signing_credential.deactivate", cred, before=before, after=snapshot(cred),
+    record("signing_credential.deactivate", cred, before=before, after=_snap(cred),
            province_code=cred.province.code)
 
 

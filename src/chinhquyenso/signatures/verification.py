@@ -111,11 +111,18 @@ def verify(pdf: bytes) -> list[SignatureReport]:
 
 def _report(sig, has_dss: bool, has_doc_ts: bool) -> SignatureReport:
     field_name = str(sig.field_name or "")
+    diff_failed = False
     try:
-        vc = trust.validation_context()
-        status = validate_pdf_signature(sig, vc)
-    except Exception as exc:  # noqa: BLE001 — a malformed signature is reported, not raised
-        logger.info("signature %s could not be validated: %s", field_name, exc)
+        status = validate_pdf_signature(sig, trust.validation_context())
+    except Exception as exc:  # noqa: BLE001 — e.g. a damaged later revision breaks the diff analysis
+        logger.info("signature %s: full validation failed (%s); retrying without difference analysis", field_name, exc)
+        diff_failed = True
+        try:
+            status = validate_pdf_signature(sig, trust.validation_context(), skip_diff=True)
+        except Exception as exc2:  # noqa: BLE001 — a malformed signature is reported, not raised
+            logger.info("signature %s could not be validated: %s", field_name, exc2)
+            status = None
+    if status is None:
         return SignatureReport(
             field_name=field_name, signer_name="", signer_subject="", issuer="", signing_time=None,
             timestamped=False, intact=False, valid=False, trusted=False, revoked=False, coverage="partial",
@@ -126,7 +133,7 @@ def _report(sig, has_dss: bool, has_doc_ts: bool) -> SignatureReport:
     moment = status.timestamp_validity.timestamp if timestamped else status.signer_reported_dt
     coverage = COVERAGE.get(status.coverage, "partial")
     modified = coverage != "entire_file" and (
-        status.modification_level not in HARMLESS or status.docmdp_ok is False
+        diff_failed or status.modification_level not in HARMLESS or status.docmdp_ok is False
     )
     level = "B-B"
     if timestamped:
