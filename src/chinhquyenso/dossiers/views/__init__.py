@@ -1,0 +1,1 @@
+"""HTML pages: the citizen portal (citizen.py) and the officers' workspace (office.py)."""
