@@ -13,7 +13,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from ..models import Slip, SlipKind
@@ -100,7 +100,9 @@ def _dates(data: dict) -> dict:
 def _render(template: str, context: dict) -> bytes:
     from weasyprint import HTML  # imported late: about a second the first time
 
-    html = render_to_string(template, {"font_css": mark_safe(font_css()), **context})  # noqa: S308
+    # Legal forms are Vietnamese whatever the reader's interface language.
+    with translation.override("vi"):
+        html = render_to_string(template, {"font_css": mark_safe(font_css()), **context})  # noqa: S308
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 

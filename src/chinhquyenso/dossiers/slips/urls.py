@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "slips"
+urlpatterns = [
+    path("<int:pk>/pdf/", views.slip_pdf, name="pdf"),
+    path("so-theo-doi/", views.register_export, name="register"),
+]
