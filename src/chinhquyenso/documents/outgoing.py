@@ -220,7 +220,7 @@ def issue(document: Document, *, actor) -> Document:
     doc.issued_on = today
     doc.place = doc.place or profile.place
     with _file_guard() as written:
-        for att in doc.files.all():
+        for att in sorted(doc.files.all(), key=lambda a: a.role != FileRole.MAIN):  # main file first
             with att.file.open("rb") as fh:
                 pdf = fh.read()
             if att.role == FileRole.MAIN:

@@ -69,6 +69,13 @@ def org(db):
 
 
 @pytest.fixture
+def holidays(db):
+    from chinhquyenso.workdays import services as workdays
+
+    workdays.seed_years(2025, 2027)
+
+
+@pytest.fixture
 def types(db):
     from chinhquyenso.documents.seeding import NOTIFICATION_TEMPLATES, ensure_document_types
     from chinhquyenso.notifications.models import NotificationTemplate
