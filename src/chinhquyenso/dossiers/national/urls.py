@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "national"
+urlpatterns = [
+    path("", views.failures, name="failures"),
+    path("<int:pk>/thu-lai/", views.retry, name="retry"),
+]
