@@ -11,7 +11,8 @@ class FeedbackConfig(AppConfig):
         from . import queries
         from .models import Category, Report
 
-        # A report's audit trail is readable by whoever may open the report as an official.
-        registry.register(Report, queries.staff_reports)
+        # A report's audit trail names the citizen who submitted it (the request's actor), so only
+        # the province's IOC operators may read it — never the handling agency.
+        registry.register(Report, queries.operator_reports)
         registry.register(Category, lambda user: Category.objects.filter(
             province_id__in=queries.operator_provinces(user)))

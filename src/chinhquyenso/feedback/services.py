@@ -39,7 +39,7 @@ from .models import (
     Status,
     Urgency,
 )
-from .workflow import AGENCY, OPERATOR, REPORTER, SYSTEM, RefusalReason, TransitionError
+from .workflow import AGENCY, OPERATOR, REPORTER, RefusalReason, TransitionError
 
 MAX_DESCRIPTION = 4000  # Open311 GeoReport v2: description ≤ 4000 characters
 AUDIT_FIELDS = ("status", "agency", "urgency", "due_at", "is_public", "satisfied", "merged_into", "commune")
@@ -206,7 +206,8 @@ def submit_report(
         for p in processed:
             Photo.objects.create(report=report, original=p.original, public=p.public, thumbnail=p.thumbnail,
                                  width=p.width, height=p.height, sha256=p.sha256)
-        ReportEvent.objects.create(report=report, at=now, action="submit", to_status=Status.NEW, actor=user,
+        # No actor on this row: the reporter's identity lives only in ReporterContact.
+        ReportEvent.objects.create(report=report, at=now, action="submit", to_status=Status.NEW,
                                    is_public=True, due_at=report.ack_due_at, note="")
         record("feedback.submit", report, after=snapshot(report, AUDIT_FIELDS + ("category", "channel")),
                province_code=province.code)
@@ -387,7 +388,8 @@ def rate(report_id: int, *, satisfied: bool, comment: str = "", user=None, now=N
             r.satisfied, r.rated_at = satisfied, now
 
         label = "Hài lòng" if satisfied else "Không hài lòng"
-        report = _transition(report_id, "rate", user, now=now, apply=apply,
+        # The rating row names no actor: a signed-in reporter would otherwise be named to the agency.
+        report = _transition(report_id, "rate", None, now=now, apply=apply,
                              note=f"{label}. {nfc(comment)[:1000]}".strip(". ").strip())
         if not satisfied:
             report = _reopen(report, now)
