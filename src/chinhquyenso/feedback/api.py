@@ -282,14 +282,13 @@ def _staff_report(request, number: str) -> Report:
     return report
 
 
-def _detail(request, report: Report) -> dict:
-    data = StaffReportOut.from_orm(report).dict()
-    data["reporter"] = None
+def _detail(request, report: Report) -> Report:
+    report.reporter = None
     if queries.is_operator(request.auth, report.province_id):
         c = ReporterContact.objects.filter(report=report).first()
         if c is not None:
-            data["reporter"] = {"name": c.name, "phone": c.phone, "email": c.email, "has_account": bool(c.user_id)}
-    return data
+            report.reporter = {"name": c.name, "phone": c.phone, "email": c.email, "has_account": bool(c.user_id)}
+    return report
 
 
 @router.get("/staff/reports/{number}", response=StaffDetailOut, auth=api_auth, summary="Một phản ánh (cán bộ)")

@@ -126,9 +126,25 @@ def load_categories(province: AdministrativeUnit, communes: list[AdministrativeU
     return made
 
 
+def _handler_for(agency: Agency) -> User:
+    """A demo specialist of a commune's People's Committee (password as every demo account)."""
+    from chinhquyenso.accounts.models import Role, RoleAssignment, UserKind
+    from chinhquyenso.portal.demo import DEMO_PASSWORD
+
+    username = f"phananh{agency.unit.code}"
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(username, DEMO_PASSWORD, full_name=f"Chuyên viên {agency.unit.full_name}",
+                                        kind=UserKind.OFFICIAL, title="Công chức xử lý phản ánh")
+    RoleAssignment.objects.get_or_create(user=user, role=Role.SPECIALIST, agency=agency,
+                                         defaults={"include_subagencies": True})
+    return user
+
+
 def _drive(report: Report, state: str, at: datetime.datetime, ioc: User, handler: User, agency: Agency,
            merge_into: Report | None) -> None:
-    step = datetime.timedelta(hours=3)
+    now = timezone.now()
+    step = min(datetime.timedelta(hours=3), (now - at) / 40)
     if state == "new":
         return
     if state == "refused":
@@ -150,7 +166,7 @@ def _drive(report: Report, state: str, at: datetime.datetime, ioc: User, handler
     services.start(report.pk, handler, now=at + 3 * step)
     if state == "in_progress":
         return
-    done = at + (5 + report.pk % 9) * 8 * step
+    done = min(at + (5 + report.pk % 9) * 8 * step, now - 6 * step)
     services.submit_result(report.pk, handler, result="Đã kiểm tra hiện trường, chỉ đạo xử lý dứt điểm; "
                            "lập biên bản và yêu cầu cam kết không tái phạm.", now=done)
     if state == "result_submitted":
@@ -167,7 +183,7 @@ def _drive(report: Report, state: str, at: datetime.datetime, ioc: User, handler
 
 def load(province: AdministrativeUnit, stdout) -> None:
     communes = list(AdministrativeUnit.objects.current().filter(
-        level=Level.COMMUNE, province=province, latitude__isnull=False).order_by("code")[:6])
+        level=Level.COMMUNE, province=province, latitude__isnull=False).order_by("code")[:5])
     if not communes:
         return
     cats = load_categories(province, communes)
@@ -200,12 +216,12 @@ def load(province: AdministrativeUnit, stdout) -> None:
                 trusted_client=True, now=at, **extra,
             )
             state = STATES[i % len(STATES)]
-            # The demo specialist ("chuyenvien") handles what is assigned to their commune; reports left
-            # at "assigned" go to the commune where they happened.
-            agency = handler_agency if state != "assigned" else (
-                Agency.objects.filter(unit=commune, kind=AgencyKind.COMMUNE_PC).first() or handler_agency)
+            # Each report goes to the People's Committee of its commune; the demo specialist
+            # "chuyenvien" handles the first commune's, a "phananh<code>" specialist the others'.
+            agency = Agency.objects.filter(unit=commune, kind=AgencyKind.COMMUNE_PC).first() or handler_agency
+            handler_here = handler if agency.pk == handler_agency.pk else _handler_for(agency)
             target = next((r for r in made if r.status in ("assigned", "in_progress", "new", "accepted")), None)
-            _drive(report, state, at, ioc, handler, agency, target)
+            _drive(report, state, at, ioc, handler_here, agency, target)
             report.refresh_from_db()
             made.append(report)
     stdout.write(f"Phản ánh hiện trường: {len(cats)} lĩnh vực, {total} phản ánh mẫu.")

@@ -77,9 +77,11 @@ def locate(province: AdministrativeUnit, lat: Decimal, lon: Decimal) -> Administ
 def commune_from_address(province: AdministrativeUnit, address: str) -> AdministrativeUnit | None:
     """A typed address that names a commune of the province ("… xã Quảng Phú …"): that commune.
     The longest matching name wins, so "Quảng Phú" is preferred over "Phú"."""
+    import re
+
     from chinhquyenso.core.text import fold
 
-    folded = f" {fold(address)} "
+    folded = " " + re.sub(r"[^a-z0-9]+", " ", fold(address)) + " "
     if not folded.strip():
         return None
     best = None

@@ -30,7 +30,7 @@ def jpeg_with_exif(size=(64, 48)) -> bytes:
     exif = Image.Exif()
     exif[0x010F] = "CameraMaker"  # Make
     exif[0x0110] = "SecretPhone X"  # Model
-    exif[0x8825] = {2: ((19, 1), (48, 1), (0, 1)), 1: "N"}  # GPS IFD
+    exif[0x8825] = {1: "N", 2: (19.0, 48.0, 0.0), 3: "E", 4: (105.0, 46.0, 0.0)}  # GPS IFD
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif)
     return out.getvalue()
