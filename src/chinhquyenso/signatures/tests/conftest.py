@@ -11,6 +11,7 @@ from chinhquyenso.units.tests.factories import CommuneFactory
 from .helpers import sample_pdf, signing_setup
 
 logging.getLogger("pyhanko").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 @pytest.fixture(scope="session")
