@@ -30,13 +30,17 @@ def _mount() -> None:
     from chinhquyenso.accounts.api import router as accounts_router
     from chinhquyenso.accounts.auth import api_auth
     from chinhquyenso.agencies.api import router as agencies_router
+    from chinhquyenso.assessment.api import router as assessment_router
     from chinhquyenso.audit.api import router as audit_router
+    from chinhquyenso.community.api import router as community_router
+    from chinhquyenso.dashboard.api import router as dashboard_router
     from chinhquyenso.documents.api import router as documents_router
     from chinhquyenso.dossiers.api import router as dossiers_router
     from chinhquyenso.exchange.api import router as exchange_router
     from chinhquyenso.feedback.api import router as feedback_router
     from chinhquyenso.procedures.api import router as procedures_router
     from chinhquyenso.questions.api import router as questions_router
+    from chinhquyenso.sectordata.api import router as sectordata_router
     from chinhquyenso.signatures.api import router as signatures_router
     from chinhquyenso.units.api import router as units_router
     from chinhquyenso.workdays.api import router as workdays_router
@@ -57,6 +61,10 @@ def _mount() -> None:
     api.add_router("/documents/", documents_router)
     api.add_router("/signatures/", signatures_router)
     api.add_router("/exchange/", exchange_router)
+    api.add_router("/sector-data/", sectordata_router)
+    api.add_router("/community/", community_router)
+    api.add_router("/dashboard/", dashboard_router)
+    api.add_router("/assessment/", assessment_router)
 
 
 _mount()

@@ -60,6 +60,11 @@ LOCAL_APPS = [
     "chinhquyenso.questions",
     "chinhquyenso.documents",
     "chinhquyenso.exchange",
+    "chinhquyenso.sectordata",
+    "chinhquyenso.community",
+    # The operations centre reads every domain app; the assessment reads the operations centre.
+    "chinhquyenso.dashboard",
+    "chinhquyenso.assessment",
     "chinhquyenso.portal",
 ]
 

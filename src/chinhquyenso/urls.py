@@ -25,6 +25,10 @@ urlpatterns = [
     path("hoi-dap/", include("chinhquyenso.questions.urls")),
     path("van-ban/", include("chinhquyenso.documents.urls")),
     path("lien-thong/", include("chinhquyenso.exchange.urls")),
+    path("du-lieu-nganh/", include("chinhquyenso.sectordata.urls")),
+    path("cong-dong-so/", include("chinhquyenso.community.urls")),
+    path("ioc/", include("chinhquyenso.dashboard.urls")),
+    path("danh-gia-cds/", include("chinhquyenso.assessment.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SectordataConfig(AppConfig):
+    name = "chinhquyenso.sectordata"
+    verbose_name = "Dữ liệu chuyên ngành"
