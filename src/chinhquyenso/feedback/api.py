@@ -12,6 +12,7 @@ import uuid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Status as Reply
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -229,8 +230,8 @@ def submit(request: HttpRequest, province: Form[str] = "38", category_id: Form[i
         raise HttpError(429, _messages(exc)) from None
     except ValidationError as exc:
         raise HttpError(422, _messages(exc)) from None
-    return 201, {"number": report.number, "tracking_id": report.public_id, "status": report.status,
-                 "ack_due_at": report.ack_due_at}
+    return Reply(201, {"number": report.number, "tracking_id": report.public_id, "status": report.status,
+                       "ack_due_at": report.ack_due_at})
 
 
 @router.post("/reports/{number}/me-too", response={200: dict}, summary="Tôi cũng gặp")
