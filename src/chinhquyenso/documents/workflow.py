@@ -81,3 +81,18 @@ def transition(name: str) -> Transition:
 def available_from(direction: str, status: str) -> list[Transition]:
     """Transitions the table allows from a state (before checking who asks)."""
     return [t for t in TRANSITIONS.values() if t.direction == direction and status in t.sources and not t.system]
+
+
+OTHER_EVENTS = {
+    "receive": "Văn bản đến hệ thống",
+    "draft": "Tạo dự thảo",
+    "opinion": "Ghi ý kiến",
+    "replace_file": "Thay tệp dự thảo",
+    "recipient_state": "Cập nhật trạng thái nơi nhận",
+}
+
+
+def event_label(action: str) -> str:
+    if action in TRANSITIONS:
+        return TRANSITIONS[action].label
+    return OTHER_EVENTS.get(action, action)
