@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 
 from chinhquyenso.core.context import current_actor
 
@@ -31,7 +32,7 @@ def _jsonable(value):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
-    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+    if isinstance(value, FieldFile):  # hasattr(.., "url") raises ValueError on an empty file
         return value.name or None
     return value
 
