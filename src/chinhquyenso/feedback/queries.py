@@ -150,11 +150,11 @@ def kpi_766(province: AdministrativeUnit, start: datetime.datetime, end: datetim
     return qs.aggregate(
         received=Count("id"),
         classified=Count("id", filter=Q(accepted_at__isnull=False) | Q(status=Status.REFUSED)),
-        handled_on_time=Count("id", filter=Q(handled_on_time=True)),
+        on_time=Count("id", filter=Q(handled_on_time=True)),
         in_time_pending=Count("id", filter=Q(handled_at__isnull=True, due_at__gt=now)),
         overdue=Count("id", filter=Q(handled_on_time=False) | Q(handled_at__isnull=True, due_at__lte=now)),
         likes=Count("id", filter=Q(satisfied=True)),
         dislikes=Count("id", filter=Q(satisfied=False)),
         repeated=Count("id", filter=Q(reopen_count__gt=0)),
-        published=Count("id", filter=Q(published_at__isnull=False)),
+        published_count=Count("id", filter=Q(published_at__isnull=False)),
     )

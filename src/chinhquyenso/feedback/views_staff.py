@@ -83,8 +83,14 @@ def detail(request, number: str):
     if operator and report.latitude is not None and any(t.name == "merge" for t in actions):
         duplicates = queries.nearby_open(report.category, float(report.latitude), float(report.longitude),
                                          exclude_id=report.pk)
+    timeline = list(queries.full_timeline(report))
+    for e in timeline:
+        t = workflow.TRANSITIONS.get(e.action)
+        e.label = t.label if t else {"submit": _("Gửi phản ánh"), "absorb": _("Nhận gộp phản ánh trùng")}.get(
+            e.action, e.action)
+        e.status_label = Status(e.to_status).label if e.to_status in Status.values else ""
     return render(request, "feedback/staff/detail.html", {
-        "report": report, "timeline": queries.full_timeline(report), "actions": actions, "contact": contact,
+        "report": report, "timeline": timeline, "actions": actions, "contact": contact,
         "operator": operator, "agencies": agencies, "suggestion": suggestion, "duplicates": duplicates,
         "form": ActionForm(), "now": timezone.now(), **_map_context(report.province),
     })

@@ -41,7 +41,7 @@
     var map = L.map(el).setView(center(el), parseInt(el.dataset.zoom || "9", 10));
     tiles(el, map);
     fetch(el.dataset.points, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
-      L.geoJSON(data, {
+      var layer = L.geoJSON(data, {
         onEachFeature: function (f, layer) {
           var a = document.createElement("a");
           a.href = f.properties.url;
@@ -49,6 +49,7 @@
           layer.bindPopup(a);
         }
       }).addTo(map);
+      if (data.features.length) { map.fitBounds(layer.getBounds(), { maxZoom: 15, padding: [20, 20] }); }
     });
   }
 
