@@ -271,6 +271,25 @@ MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.p
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 DEMO_PROVINCE_CODE = env("DEMO_PROVINCE_CODE", "38")
 
+# National public service portal (Cổng DVCQG) sync, TT 04/2025 — docs/national-portal.md. The file
+# transport (outbox/inbox folders) is the development default.
+DOSSIER_NATIONAL_PORTAL = {
+    "BACKEND": env("DVCQG_BACKEND", "chinhquyenso.dossiers.national.transports.FileTransport"),
+    "URL": env("DVCQG_URL"), "FETCH_URL": env("DVCQG_FETCH_URL"), "ACK_URL": env("DVCQG_ACK_URL"),
+    "TOKEN": env("DVCQG_TOKEN"), "UNIT_CODE": env("DVCQG_UNIT_CODE"), "DIRECTORY": env("DVCQG_DIRECTORY"),
+}
+DOSSIER_NATIONAL_DATE_FORMAT = env("DVCQG_DATE_FORMAT", "%Y%m%d%H%M%S")  # [I] — confirm with the portal
+
+# Digital signatures — docs/signatures.md. Keys, images and the trust store (government CA roots and
+# CRLs as files) live under SIGNATURES_DIR; B-T needs a timestamp authority URL.
+SIGNATURES_DIR = env("SIGNATURES_DIR", str(PROJECT_DIR / "var" / "signing"))
+SIGNATURES_TRUST_DIR = env("SIGNATURES_TRUST_DIR", "")
+SIGNATURES_LEVEL = env("SIGNATURES_LEVEL", "B-B")  # B-B | B-T | B-LT
+SIGNATURES_TSA_URL = env("SIGNATURES_TSA_URL", "")
+SIGNATURES_LOCAL_TSA_DIR = env("SIGNATURES_LOCAL_TSA_DIR", "")  # development and demo only
+SIGNATURES_ALLOW_FETCHING = env_bool("SIGNATURES_ALLOW_FETCHING", PRODUCTION)
+SIGNATURES_REMOTE_URL = env("SIGNATURES_REMOTE_URL", "")
+
 # Fees are shown with a VietQR transfer code to the collecting account (core.vietqr). Empty account
 # = no QR code is shown. Development gets a visibly labelled sample account, production none.
 VIETQR_BIN = env("VIETQR_BIN", "" if PRODUCTION else "970415")
