@@ -100,7 +100,8 @@ def staff_procedure(request, pk: int):
     history = []
     for i, version in enumerate(versions):
         previous = versions[i + 1] if i + 1 < len(versions) else None
-        history.append({"version": version, "changes": queries.diff_versions(previous, version)})
+        history.append({"version": version, "first": previous is None,
+                        "changes": queries.diff_versions(previous, version) if previous else []})
     return render(request, "procedures/staff/procedure.html", {
         "procedure": procedure, "history": history,
         "has_draft": any(v.status == VersionStatus.DRAFT for v in versions),
