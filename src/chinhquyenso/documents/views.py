@@ -66,10 +66,9 @@ def detail(request, pk: int):
     )
     files = list(doc.files.all())
     verification = {}
-    for att in files:
-        if att.signed:
-            with att.file.open("rb") as fh:
-                verification[att.pk] = signing.verify(fh.read())
+    for att in files:  # our own signatures and those of incoming documents alike
+        with att.file.open("rb") as fh:
+            verification[att.pk] = signing.verify(fh.read())
     actions = services.allowed_transitions(request.user, doc)
     return render(request, "documents/detail.html", {
         "doc": doc, "files": [(f, verification.get(f.pk)) for f in files], "events": timeline(doc),
