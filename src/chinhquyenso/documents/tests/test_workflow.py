@@ -265,3 +265,23 @@ def test_a_failing_signature_rolls_the_issue_back(org, types, fake_signing):
     doc.refresh_from_db()
     assert doc.status == Status.SIGNED and doc.register_number is None and not doc.number_symbol
     assert Recipient.objects.filter(document=doc).count() == 2
+
+
+def test_reminders_for_due_soon_overdue_and_unregistered_once_a_day(org, types, holidays):
+    from django.core.management import call_command
+
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=VN_TZ), tick=False):  # Monday
+        soon = incoming(org, types)
+        services.assign(soon, actor=org["leader"], lead_unit=org["pkt"], handler=org["specialist"], deadline_days=1)
+        late = incoming(org, types, subject="Việc đã quá hạn")
+        services.assign(late, actor=org["leader"], lead_unit=org["pkt"], handler=org["specialist"], deadline_days=1)
+        services.receive_incoming(agency=org["ubnd"], doc_type=types["cong-van"], subject="Chưa vào sổ",
+                                  issuing_agency_name="Sở Y tế")
+    with time_machine.travel(dt.datetime(2026, 3, 4, 8, 0, tzinfo=VN_TZ), tick=False):  # Wednesday
+        late_counts = services.send_reminders(soon_days=0)
+        assert late_counts == {"due_soon": 0, "overdue": 2, "unregistered": 1}
+        call_command("documents_remind", "--days", "0")  # same day again: deduplicated
+    assert Notification.objects.filter(event="documents.overdue", user=org["specialist"]).count() == 2
+    assert Notification.objects.filter(event="documents.unregistered", user=org["clerk"]).count() == 1
+    with time_machine.travel(dt.datetime(2026, 3, 2, 10, 0, tzinfo=VN_TZ), tick=False):
+        assert services.send_reminders(soon_days=1)["due_soon"] == 2
