@@ -12,7 +12,9 @@ from chinhquyenso.exchange.transports import get_transport
 
 from .conftest import sample_package
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after these tests would otherwise erase the seeded document types
+# that the other tests of the run rely on.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _parallel(fn, n=2):
