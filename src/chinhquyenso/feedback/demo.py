@@ -126,21 +126,6 @@ def load_categories(province: AdministrativeUnit, communes: list[AdministrativeU
     return made
 
 
-def _handler_for(agency: Agency) -> User:
-    """A demo specialist of a commune's People's Committee (password as every demo account)."""
-    from chinhquyenso.accounts.models import Role, RoleAssignment, UserKind
-    from chinhquyenso.portal.demo import DEMO_PASSWORD
-
-    username = f"phananh{agency.unit.code}"
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User.objects.create_user(username, DEMO_PASSWORD, full_name=f"Chuyên viên {agency.unit.full_name}",
-                                        kind=UserKind.OFFICIAL, title="Công chức xử lý phản ánh")
-    RoleAssignment.objects.get_or_create(user=user, role=Role.SPECIALIST, agency=agency,
-                                         defaults={"include_subagencies": True})
-    return user
-
-
 def _drive(report: Report, state: str, at: datetime.datetime, ioc: User, handler: User, agency: Agency,
            merge_into: Report | None) -> None:
     now = timezone.now()
@@ -199,8 +184,13 @@ def load(province: AdministrativeUnit, stdout) -> None:
     made: list[Report] = []
     total = 36
     with transaction.atomic():
+        handler_commune = next((c for c in communes if c.pk == handler_agency.unit_id), communes[0])
         for i in range(total):
-            commune = communes[i % len(communes)]
+            state = STATES[i % len(STATES)]
+            # The demo specialist "chuyenvien" works at the first commune's People's Committee, so the
+            # reports that need a handler happen there; the others are spread over five communes.
+            needs_handler = state not in ("new", "accepted", "assigned", "refused", "merged")
+            commune = handler_commune if needs_handler else communes[i % len(communes)]
             code = codes[i % len(codes)]
             category = cats[code]
             text = SAMPLES[code][i % len(SAMPLES[code])]
@@ -215,13 +205,10 @@ def load(province: AdministrativeUnit, stdout) -> None:
                 phone=f"09{rnd.randint(10000000, 99999999)}", client_ip="", uploads=[_photo(i)] if i % 4 == 0 else [],
                 trusted_client=True, now=at, **extra,
             )
-            state = STATES[i % len(STATES)]
-            # Each report goes to the People's Committee of its commune; the demo specialist
-            # "chuyenvien" handles the first commune's, a "phananh<code>" specialist the others'.
-            agency = Agency.objects.filter(unit=commune, kind=AgencyKind.COMMUNE_PC).first() or handler_agency
-            handler_here = handler if agency.pk == handler_agency.pk else _handler_for(agency)
+            agency = handler_agency if needs_handler else (
+                Agency.objects.filter(unit=commune, kind=AgencyKind.COMMUNE_PC).first() or handler_agency)
             target = next((r for r in made if r.status in ("assigned", "in_progress", "new", "accepted")), None)
-            _drive(report, state, at, ioc, handler_here, agency, target)
+            _drive(report, state, at, ioc, handler, agency, target)
             report.refresh_from_db()
             made.append(report)
     stdout.write(f"Phản ánh hiện trường: {len(cats)} lĩnh vực, {total} phản ánh mẫu.")
