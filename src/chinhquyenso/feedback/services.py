@@ -437,6 +437,25 @@ def merge(duplicate_id: int, target_id: int, user, *, now=None) -> Report:
     return dup
 
 
+def set_commune(report_id: int, user, *, commune: AdministrativeUnit | None) -> Report:
+    """The operator corrects the commune (the nearest-centroid guess can pick a neighbour near a
+    boundary, see geo.py). Not a status change: one internal history row and an audit entry."""
+    with transaction.atomic():
+        report = _locked(report_id)
+        _authorize(OPERATOR, user, report)
+        if commune is None or commune.province_id != report.province_id or commune.level != "commune":
+            raise ValidationError({"commune": "Vui lòng chọn xã, phường thuộc tỉnh của phản ánh."}, code="invalid")
+        before = snapshot(report, AUDIT_FIELDS)
+        report.commune = commune
+        report.version += 1
+        report.save(update_fields=["commune", "version", "updated_at"])
+        ReportEvent.objects.create(report=report, action="set_commune", from_status=report.status,
+                                   to_status=report.status, actor=user, note=commune.full_name)
+        record("feedback.set_commune", report, before=before, after=snapshot(report, AUDIT_FIELDS),
+               province_code=report.province_code)
+    return report
+
+
 ACTIONS = {
     "accept": accept, "refuse": refuse, "assign": assign, "start": start, "send_back": send_back,
     "submit_result": submit_result, "reject_result": reject_result, "publish": publish, "close": close,

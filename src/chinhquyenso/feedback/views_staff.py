@@ -86,14 +86,23 @@ def detail(request, number: str):
     timeline = list(queries.full_timeline(report))
     for e in timeline:
         t = workflow.TRANSITIONS.get(e.action)
-        e.label = t.label if t else {"submit": _("Gửi phản ánh"), "absorb": _("Nhận gộp phản ánh trùng")}.get(
+        e.label = t.label if t else {"submit": _("Gửi phản ánh"), "absorb": _("Nhận gộp phản ánh trùng"),
+                                     "set_commune": _("Sửa xã, phường")}.get(
             e.action, e.action)
         e.status_label = Status(e.to_status).label if e.to_status in Status.values else ""
     return render(request, "feedback/staff/detail.html", {
         "report": report, "timeline": timeline, "actions": actions, "contact": contact,
         "operator": operator, "agencies": agencies, "suggestion": suggestion, "duplicates": duplicates,
+        "communes": _communes(report) if operator else [],
         "form": ActionForm(), "now": timezone.now(), **_map_context(report.province),
     })
+
+
+def _communes(report: Report):
+    from chinhquyenso.units.models import AdministrativeUnit
+
+    return AdministrativeUnit.objects.current().filter(level="commune", province_id=report.province_id).only(
+        "code", "full_name").order_by("name")
 
 
 @login_required
@@ -101,14 +110,19 @@ def detail(request, number: str):
 def act(request, number: str, action: str):
     report = _staff_report(request, number)
     form = ActionForm(request.POST)
-    if action not in services.ACTIONS and action != "merge":
+    if action not in services.ACTIONS and action not in ("merge", "set_commune"):
         raise Http404
     if not form.is_valid():
         messages.error(request, _("Dữ liệu không hợp lệ."))
         return redirect("feedback:staff_detail", number)
     d = form.cleaned_data
     try:
-        if action == "merge":
+        if action == "set_commune":
+            from chinhquyenso.units.models import AdministrativeUnit
+
+            commune = AdministrativeUnit.objects.current().filter(code=d["target"].strip(), level="commune").first()
+            services.set_commune(report.pk, request.user, commune=commune)
+        elif action == "merge":
             target = queries.staff_reports(request.user).filter(number=d["target"].strip()).first()
             if target is None:
                 raise ValidationError(_("Không tìm thấy phản ánh cần gộp vào."))

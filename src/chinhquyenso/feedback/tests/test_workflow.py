@@ -189,3 +189,19 @@ def test_history_is_append_only_and_public_timeline(make_report, walk, world):
     actions = list(report.events.values_list("action", "is_public"))
     assert actions == [("submit", True), ("accept", True), ("assign", True), ("start", True),
                        ("submit_result", False), ("publish", True)]
+
+
+def test_operator_corrects_commune(make_report, world, client):
+    report = make_report()
+    with pytest.raises(PermissionDenied):
+        services.set_commune(report.pk, world["handler"], commune=world["c2"])
+    with pytest.raises(ValidationError):
+        services.set_commune(report.pk, world["operator"], commune=world["c3"])  # another province
+    client.force_login(world["operator"])
+    from django.urls import reverse
+
+    r = client.post(reverse("feedback:staff_act", args=[report.number, "set_commune"]), {"target": world["c2"].code})
+    assert r.status_code == 302
+    report.refresh_from_db()
+    assert report.commune == world["c2"] and report.status == Status.NEW
+    assert report.events.last().action == "set_commune"
