@@ -468,3 +468,44 @@ def reporter_of(user, report: Report) -> bool:
 
 
 __all__ = ["ACTIONS", "REPORTER", "Throttled", "submit_report", "me_too", "merge", "rate"]
+
+
+# --- configuration ---------------------------------------------------------------------------
+
+CATEGORY_FIELDS = ("province", "parent", "code", "name", "icon", "description", "kind", "guidance", "keywords",
+                   "ack_hours", "urgent_hours", "normal_days", "complex_days", "publish_days", "order", "is_active")
+
+
+def clean_category(category: Category) -> None:
+    """Rules of the category tree: two levels, parent in the same province, out-of-scope kinds
+    carry guidance, deadlines positive."""
+    errors = {}
+    if category.parent_id:
+        parent = category.parent
+        if parent.province_id != category.province_id:
+            errors["parent"] = "Nhóm cha phải thuộc cùng tỉnh."
+        elif parent.parent_id or (category.pk and parent.pk == category.pk):
+            errors["parent"] = "Cây lĩnh vực chỉ có hai cấp: nhóm và lĩnh vực."
+    if category.kind == "out_of_scope" and not nfc(category.guidance):
+        errors["guidance"] = "Loại không thuộc phạm vi phải có hướng dẫn nơi gửi đúng kênh."
+    for f in ("ack_hours", "urgent_hours", "normal_days", "complex_days", "publish_days"):
+        if not getattr(category, f):
+            errors[f] = "Thời hạn phải lớn hơn 0."
+    if errors:
+        raise ValidationError(errors)
+
+
+def save_category(category: Category) -> Category:
+    """Create or change a category (admin), audited."""
+    category.name, category.description = nfc(category.name), (category.description or "").strip()
+    category.guidance = (category.guidance or "").strip()
+    clean_category(category)
+    with transaction.atomic():
+        before = None
+        if category.pk:
+            old = Category.objects.select_for_update().get(pk=category.pk)
+            before = snapshot(old, CATEGORY_FIELDS)
+        category.save()
+        record("feedback.category_save", category, before=before, after=snapshot(category, CATEGORY_FIELDS),
+               province_code=category.province.code)
+    return category

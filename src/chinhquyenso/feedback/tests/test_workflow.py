@@ -205,3 +205,24 @@ def test_operator_corrects_commune(make_report, world, client):
     report.refresh_from_db()
     assert report.commune == world["c2"] and report.status == Status.NEW
     assert report.events.last().action == "set_commune"
+
+
+def test_category_admin_goes_through_services(admin_client, world):
+    from chinhquyenso.audit.models import AuditEntry
+
+    url = f"/admin/feedback/category/{world['road'].pk}/change/"
+    assert admin_client.get(url).status_code == 200
+    data = {"province": world["province"].pk, "parent": world["waste"].pk, "code": "giao-thong", "name": "Đường",
+            "kind": "field", "ack_hours": 8, "urgent_hours": 4, "normal_days": 10, "complex_days": 20,
+            "publish_days": 2, "order": 0, "is_active": "on"}
+    r = admin_client.post(url, data)  # waste is itself a child: three levels refused
+    assert r.status_code == 200 and "Cây lĩnh vực chỉ có hai cấp" in r.content.decode()
+    data.update(parent=world["group"].pk, kind="out_of_scope", guidance="")
+    r = admin_client.post(url, data)
+    assert r.status_code == 200 and "phải có hướng dẫn" in r.content.decode()
+    data.update(kind="field")
+    assert admin_client.post(url, data).status_code == 302
+    world["road"].refresh_from_db()
+    assert world["road"].normal_days == 10 and world["road"].parent == world["group"]
+    assert AuditEntry.objects.filter(action="feedback.category_save").exists()
+    assert admin_client.get("/admin/feedback/report/").status_code == 200
