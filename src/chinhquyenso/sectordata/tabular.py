@@ -93,7 +93,7 @@ def read_csv(data: bytes) -> list[RawRow]:
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
     delimiter = max([",", ";", "\t"], key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[RawRow] = []
     mapping = None
     try:

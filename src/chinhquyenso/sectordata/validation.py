@@ -169,7 +169,7 @@ class _Units:
                                      if len(self.legacy) < MAX_LEGACY_LOOKUPS else [])
             successors = [u for u in self.legacy[code] if u.level in self.levels]
             if not successors:
-                return None, _("Không có đơn vị hành chính đang hiệu lực mã %(c)s (cấp %(l)s).") % {
+                return None, _("Không có đơn vị hành chính đang hiệu lực mã %(c)s (%(l)s).") % {
                     "c": code, "l": self.series.get_levels_display().lower()}, ""
             if len(successors) > 1:
                 names = ", ".join(u.full_name for u in successors[:5])
