@@ -99,10 +99,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     # request must be made within 8 working hours of submission (services check the time).
     _t("request_supplement", _("Yêu cầu bổ sung hồ sơ"), {S.NEW, S.RECEIVED, S.PROCESSING}, S.SUPPLEMENT,
        {OFFICER, SPECIALIST}, requires=("items", "reason")),
-    _t("supply", _("Bổ sung hồ sơ"), {S.SUPPLEMENT}, RESUME, {APPLICANT, OFFICER}),
+    # The applicant supplies online, or brings the papers to the one-stop counter (reception).
+    _t("supply", _("Bổ sung hồ sơ"), {S.SUPPLEMENT}, RESUME, {APPLICANT, OFFICER}, scope="reception"),
     _t("request_financial", _("Yêu cầu thực hiện nghĩa vụ tài chính"), {S.PROCESSING}, S.FINANCIAL,
        {OFFICER, SPECIALIST}, requires=("obligations",)),
-    _t("confirm_payment", _("Xác nhận đã thực hiện nghĩa vụ tài chính"), {S.FINANCIAL}, RESUME, {OFFICER, SYSTEM}),
+    _t("confirm_payment", _("Xác nhận đã thực hiện nghĩa vụ tài chính"), {S.FINANCIAL}, RESUME, {OFFICER, SYSTEM},
+       scope="reception"),
     _t("withdraw", _("Rút hồ sơ"), {S.NEW, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.FINANCIAL}, S.WITHDRAWN,
        {APPLICANT, OFFICER}, requires=("reason",), scope="reception"),
     # Stop: e.g. no supplement within 15 working days (§2.4 [V]); the sweep does it as SYSTEM.

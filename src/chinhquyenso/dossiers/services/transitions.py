@@ -262,7 +262,6 @@ def _request_supplement(d, p, actor, role, now):
         raise Conflict(_("Hồ sơ trực tuyến chỉ được yêu cầu bổ sung trong 08 giờ làm việc kể từ khi nộp (%(at)s).")
                        % {"at": fmt(d.submitted_at)}, code="supplement_window_closed")
     items = _items(p["items"])
-    d.resume_status = d.status
     d.paused_at = now
     d.supplement_count += 1
     SupplementRequest.objects.create(
@@ -317,7 +316,6 @@ def _request_financial(d, p, actor, role, now):
     for r in rows:
         DossierFee.objects.create(dossier=d, province_id=d.province_id, kind="obligation", name=nfc(str(r["name"]))[:500],
                                   code=str(r.get("code") or "")[:64], amount=_amount(r.get("amount", 0)))
-    d.resume_status = d.status
     return _("Yêu cầu thực hiện nghĩa vụ tài chính: %(list)s.") % {
         "list": "; ".join(f"{nfc(str(r['name']))} {_amount(r.get('amount', 0)):,.0f} đ" for r in rows)}
 
@@ -416,14 +414,16 @@ def perform(dossier_id, action: str, *, actor, at: datetime.datetime | None = No
         if d.status not in t.sources:
             raise Conflict(_("Hồ sơ đang ở trạng thái “%(status)s”, không thể “%(action)s”.") % {
                 "status": Status(d.status).label, "action": t.label}, code="wrong_status")
-        role = authorise(d, t, actor)
         if t.step_kinds and (d.current_step is None or d.current_step.kind not in t.step_kinds):
             step = d.current_step.name if d.current_step else _("không có")
             raise Conflict(_("Bước hiện tại (%(step)s) không cho phép “%(action)s”.") % {"step": step, "action": t.label},
                            code="wrong_step")
+        role = authorise(d, t, actor)
         _require(t, payload)
         before, status_before = audit_snapshot(d), d.status
         acting_agency = _scope_agency(d, t.scope)
+        if t.target in (Status.SUPPLEMENT, Status.FINANCIAL):
+            d.resume_status = status_before  # where supply / confirm_payment go back to
         if t.target not in (RESUME, SAME):
             d.status = t.target
         content = HANDLERS[action](d, payload, actor, role, now)
