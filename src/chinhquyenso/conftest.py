@@ -31,3 +31,14 @@ def admin_client(client, admin_user):
 
     login_verified(client, admin_user)
     return client
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests end by flushing every table, which would also wipe the rows data
+    migrations seed (notification templates, document types…) for every later test. Give each of
+    them serialized_rollback, so Django restores those rows after the flush."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction") or "serialized_rollback" in marker.kwargs:
+            continue
+        item.add_marker(pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True), append=False)

@@ -89,8 +89,8 @@ def test_broken_templates_are_refused_with_a_vietnamese_message(field, value):
 
 
 def test_save_template_is_audited():
-    template = services.save_template(NotificationTemplate(event=" Dossier.Received ", channel="sms", body="Đã nhận {{ code }}"))
-    assert template.event == "dossier.received"
+    template = services.save_template(NotificationTemplate(event=" Sample.Event ", channel="sms", body="Đã nhận {{ code }}"))
+    assert template.event == "sample.event"
     template.body = "Đã tiếp nhận {{ code }}"
     services.save_template(template)
     actions = list(AuditEntry.objects.filter(object_type="notifications.notificationtemplate").values_list("action", flat=True))

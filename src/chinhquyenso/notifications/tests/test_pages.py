@@ -160,7 +160,7 @@ def test_template_admin_saves_through_the_service(client):
     login_verified(client, admin_user)  # superusers must pass two-factor first
     url = reverse("admin:notifications_notificationtemplate_add")
     data = {
-        "event": "dossier.received",
+        "event": "sample.event",
         "channel": "sms",
         "subject": "",
         "body": "Hồ sơ {{ code }} đã được tiếp nhận.",
@@ -177,7 +177,7 @@ def test_template_admin_shows_syntax_errors_instead_of_failing(client):
     admin_user = OfficialFactory(is_staff=True, is_superuser=True)
     login_verified(client, admin_user)
     data = {
-        "event": "dossier.received",
+        "event": "sample.event",
         "channel": "sms",
         "body": "Hồ sơ {% if code %} đã được tiếp nhận.",
         "provider_params": "{}",
