@@ -390,7 +390,8 @@ class Entry(models.Model):
     commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("xã, phường nơi sinh sống hoặc công tác"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    phone = models.CharField(max_length=15, null=True, blank=True)
+    # NULL, not "", when absent: the unique (quiz, phone) constraint must ignore account-only entries.
+    phone = models.CharField(max_length=15, null=True, blank=True)  # noqa: DJ001
     full_name = models.CharField(_("họ và tên"), max_length=150)
     is_official = models.BooleanField(default=False)
     token = models.CharField(max_length=43, unique=True, editable=False)
@@ -440,6 +441,9 @@ class Answer(models.Model):
         constraints = [models.UniqueConstraint(fields=["entry", "question"], name="answer_one_per_question")]
         verbose_name = _("câu trả lời")
         verbose_name_plural = _("câu trả lời")
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}/{self.question_id}"
 
 
 class PhoneCode(models.Model):
