@@ -60,7 +60,7 @@ def _one(ctx: Context, n: int) -> tuple[Dossier, list, list, list, list]:
     if r.random() < 0.08:
         asked = received_at + datetime.timedelta(hours=r.randint(1, 6))
         count = 2 if r.random() < 0.12 else 1
-        for i in range(count):
+        for _i in range(count):
             supplied = asked + datetime.timedelta(days=r.randint(1, 6))
             if supplied > now:
                 supplied = None

@@ -1,0 +1,144 @@
+#!/usr/bin/env python
+"""IOC benchmark: generate a synthetic province, then measure (same run, same database)
+- the full IOC page for the province and for one commune (warm: median of N renders after 2
+  warm-ups), through the Django test client as an IOC operator;
+- a full rebuild of the rollups, against a single SQL aggregate scan over the same dossiers (the
+  baseline: GROUP BY resolving agency and month with the cohort flags).
+Writes bench/results/ioc-<n>.json and .md.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cqs_bench_ioc \
+      .venv/bin/python bench/ioc.py --dossiers 200000 --reports 20000 [--fresh]
+
+--fresh drops and re-creates that PostgreSQL database, migrates and loads the demo first."""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chinhquyenso.settings")
+PY = str(ROOT / ".venv" / "bin" / "python")
+
+
+def fresh_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
+    subprocess.run([PY, "manage.py", "load_demo"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+def baseline_scan() -> float:
+    from django.db import connection
+
+    from chinhquyenso.dashboard.rollups.sql import local_date, month_start
+
+    sql = (f"SELECT d.resolving_agency_id, {month_start(local_date('d.received_at'))} AS m, COUNT(*), "
+           "SUM(CASE WHEN d.channel = 2 THEN 1 ELSE 0 END), SUM(CASE WHEN d.finished_at IS NOT NULL THEN 1 ELSE 0 END), "
+           "SUM(CASE WHEN d.finished_at <= d.due_at THEN 1 ELSE 0 END), SUM(CASE WHEN d.rating = 1 THEN 1 ELSE 0 END) "
+           "FROM dossiers_dossier d WHERE d.received_at IS NOT NULL GROUP BY 1, 2")
+    t = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        cur.fetchall()
+    return time.perf_counter() - t
+
+
+def page_times(client, url: str, n: int) -> dict:
+    for _ in range(2):
+        assert client.get(url).status_code == 200
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        r = client.get(url)
+        times.append((time.perf_counter() - t) * 1000)
+        assert r.status_code == 200, r.status_code
+    return {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1), "runs": n}
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dossiers", type=int, default=2000)
+    ap.add_argument("--reports", type=int, default=200)
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--fresh", action="store_true")
+    ap.add_argument("--skip-generate", action="store_true")
+    ap.add_argument("--name", default=None)
+    args = ap.parse_args(argv)
+    url = os.environ.get("DATABASE_URL", "")
+    if args.fresh:
+        if not url.startswith("postgres"):
+            raise SystemExit("--fresh needs a PostgreSQL DATABASE_URL of your own bench database")
+        fresh_database(url)
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    from chinhquyenso.accounts.models import User
+    from chinhquyenso.dashboard.rollups import rebuild
+    from chinhquyenso.dossiers.models import Dossier
+    from chinhquyenso.units.models import AdministrativeUnit
+
+    result = {"database": connection.vendor, "dossiers_requested": args.dossiers, "reports_requested": args.reports}
+    if not args.skip_generate:
+        from bench import generate
+
+        t = time.perf_counter()
+        result["generate"] = generate.main(["--dossiers", str(args.dossiers), "--reports", str(args.reports)])
+        result["generate_seconds"] = round(time.perf_counter() - t, 1)
+    result["dossiers_in_db"] = Dossier.objects.count()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE") if connection.connection.autocommit else None
+    scans = [baseline_scan() for _ in range(3)]
+    t = time.perf_counter()
+    counts = rebuild()
+    rebuild_s = time.perf_counter() - t
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE dashboard_rollup")
+    scan_s = statistics.median(scans)
+    result.update({"baseline_scan_s": round(scan_s, 3), "rebuild_s": round(rebuild_s, 3),
+                   "rebuild_over_scan": round(rebuild_s / scan_s, 2), **counts})
+    client = Client(HTTP_HOST="127.0.0.1")
+    user = User.objects.get(username="ioc")
+    client.force_login(user)
+    province = AdministrativeUnit.objects.current().get(level="province", code="38")
+    commune = AdministrativeUnit.objects.current().filter(level="commune", province=province).order_by("code").first()
+    result["page_province"] = page_times(client, "/ioc/", args.runs)
+    result["page_commune"] = page_times(client, f"/ioc/?don-vi={commune.code}", args.runs)
+    result["page_province_previous_year"] = page_times(client, "/ioc/?ky=2025", args.runs)
+    ok_pages = max(result["page_province"]["median_ms"], result["page_commune"]["median_ms"]) < 300
+    result["targets"] = {"page_under_300ms": ok_pages, "rebuild_within_3x_scan": result["rebuild_over_scan"] <= 3}
+    name = args.name or f"ioc-{connection.vendor}-{result['dossiers_in_db']}"
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(result, indent=2, default=str))
+    md = [f"# IOC benchmark — {result['dossiers_in_db']} dossiers ({connection.vendor})", "",
+          "| Measure | Value |", "|---|---|"]
+    for key in ("generate_seconds", "baseline_scan_s", "rebuild_s", "rebuild_over_scan", "facts", "rollups"):
+        if key in result:
+            md.append(f"| {key} | {result[key]} |")
+    for key in ("page_province", "page_commune", "page_province_previous_year"):
+        md.append(f"| {key} median / max (ms) | {result[key]['median_ms']} / {result[key]['max_ms']} |")
+    md += ["", f"Targets: page < 300 ms warm: **{ok_pages}**; rebuild ≤ 3× scan: **{result['targets']['rebuild_within_3x_scan']}**."]
+    (out / f"{name}.md").write_text("\n".join(md) + "\n")
+    print(json.dumps(result, indent=2, default=str))
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""IOC pages: access by role and scope, constant query counts, exports, public page, bad input."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from chinhquyenso.accounts.models import Role
+from chinhquyenso.accounts.tests.factories import OfficialFactory, UserFactory
+from chinhquyenso.dossiers.tests.factories import counter_dossier, grant
+from chinhquyenso.dossiers.tests.factories import at as vn_at
+
+from . import scenario
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def operator(world):
+    from chinhquyenso.agencies.models import Agency, AgencyKind
+
+    root = Agency.objects.get(kind=AgencyKind.PROVINCE_PC, unit=world.province)
+    return grant(OfficialFactory(), Role.IOC_OPERATOR, root)
+
+
+def _login(client, user):
+    from chinhquyenso.accounts.tests.factories import login_verified
+
+    login_verified(client, user)
+    return client
+
+
+def test_anonymous_and_citizens_are_kept_out(client, world):
+    assert client.get("/ioc/").status_code == 302
+    _login(client, UserFactory())
+    assert client.get("/ioc/").status_code == 403
+
+
+def test_operator_sees_province_and_commune_not_other_province(client, world, operator, events):
+    with events():
+        scenario.run(world)
+    _login(client, operator)
+    page = client.get("/ioc/?ky=2026-03")
+    assert page.status_code == 200
+    assert "66,67%" in page.content.decode() or "66.67%" in page.content.decode()
+    commune = world.commune_pc.unit
+    assert client.get(f"/ioc/?ky=2026-03&don-vi={commune.code}").status_code == 200
+    from chinhquyenso.agencies.models import AgencyKind
+    from chinhquyenso.agencies.tests.factories import AgencyFactory
+    from chinhquyenso.units.tests.factories import ProvinceFactory
+    other = ProvinceFactory()
+    other_pc = AgencyFactory(kind=AgencyKind.PROVINCE_PC, unit=other)
+    assert client.get(f"/ioc/?don-vi={other.code}").status_code == 403
+    assert client.get(f"/ioc/?co-quan={other_pc.pk}").status_code == 403
+    assert client.get("/ioc/?co-quan=abc").status_code == 403
+
+
+def test_commune_leader_limited_to_the_commune(client, world, events):
+    with events():
+        scenario.run(world)
+    leader = world.leader  # leader of the commune PC
+    _login(client, leader)
+    assert client.get("/ioc/?ky=2026-03").status_code == 200
+    assert client.get(f"/ioc/?don-vi={world.province.code}").status_code == 403
+    assert client.get(f"/ioc/?don-vi={world.other_pc.unit.code}").status_code == 403
+
+
+def test_bad_period_is_404_not_500(client, world, operator):
+    _login(client, operator)
+    assert client.get("/ioc/?ky=2026-13").status_code == 404
+    assert client.get("/ioc/chi-so/9.9/").status_code == 404
+
+
+def test_indicator_page_and_drilldown(client, world, operator, events):
+    with events():
+        history = scenario.run(world)
+    _login(client, operator)
+    page = client.get("/ioc/chi-so/2.1/?ky=2026-03&ds=tu-so")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert history["A"].code in body and history["B"].code not in body  # B was late
+    assert "Lê Thị Hoa" not in body  # applicant names masked
+    for code in ("1.1", "1.3", "3.2", "6.2", "PA.1", "VB.1", "2.2"):
+        assert client.get(f"/ioc/chi-so/{code}/?ky=2026").status_code == 200
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_queries_constant_in_number_of_dossiers(client, world, operator, events):
+    _login(client, operator)
+    with events():
+        counter_dossier(world, vn_at(2026, 3, 2, 9))
+    few = _count(client, "/ioc/?ky=2026-03"), _count(client, "/ioc/chi-so/3.3/?ky=2026-03")
+    with events():
+        for day in range(3, 20):
+            if vn_at(2026, 3, day).weekday() < 5:
+                counter_dossier(world, vn_at(2026, 3, day, 10))
+    many = _count(client, "/ioc/?ky=2026-03"), _count(client, "/ioc/chi-so/3.3/?ky=2026-03")
+    assert many == few
+
+
+def test_exports(client, world, operator, events):
+    with events():
+        scenario.run(world)
+    _login(client, operator)
+    xlsx = client.get("/ioc/xuat/excel/?ky=2026-03")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    ws = load_workbook(BytesIO(xlsx.content))["Chỉ số"]
+    row = next(r for r in ws.iter_rows(values_only=True) if r[0] == "2.1")
+    assert (row[2], row[4], row[5]) == (66.67, 4, 6)
+    pdf = client.get("/ioc/xuat/pdf/?ky=2026-03")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_public_page_aggregates_only(client, world, events):
+    with events():
+        scenario.run(world)
+    page = client.get(f"/ioc/thong-ke/?don-vi={world.province.code}&ky=2026-03")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Hồ sơ xử lý trước hạn, đúng hạn" in body and "Tử số" in body
+    assert "Lê Thị Hoa" not in body and "0912345678" not in body
+    assert client.get("/ioc/thong-ke/?don-vi=zzz").status_code == 404
