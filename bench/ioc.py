@@ -1,3 +1,4 @@
+# ruff: noqa: S603, S608 — a developer tool: fixed commands and SQL built from constants.
 #!/usr/bin/env python
 """IOC benchmark: generate a synthetic province, then measure (same run, same database)
 - the full IOC page for the province and for one commune (warm: median of N renders after 2

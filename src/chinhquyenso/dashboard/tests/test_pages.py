@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from chinhquyenso.accounts.models import Role
 from chinhquyenso.accounts.tests.factories import OfficialFactory, UserFactory
-from chinhquyenso.dossiers.tests.factories import counter_dossier, grant
 from chinhquyenso.dossiers.tests.factories import at as vn_at
+from chinhquyenso.dossiers.tests.factories import counter_dossier, grant
 
 from . import scenario
 
