@@ -241,7 +241,7 @@ def distribute(document: Document, *, actor) -> Document:
     incoming register (status RECEIVED, waiting for their clerk); external agencies are handed to
     the exchange app through the document_distributed event."""
     doc, t, before = _begin(document, "distribute", actor)
-    recipients = list(doc.recipients.select_related("agency").select_for_update())
+    recipients = list(doc.recipients.select_related("agency").select_for_update(of=("self",)))
     if not recipients:
         raise ValidationError("Văn bản chưa có nơi nhận.")
     files = list(doc.files.all())
