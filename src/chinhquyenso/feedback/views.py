@@ -2,6 +2,7 @@
 public page, the reporting form with "me too", the reporter's private tracking page with
 rating, per-commune statistics, and photos. Staff pages are in views_staff.py."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -209,7 +210,7 @@ def statistics(request):
     province = current_province(request)
     days = _int(request.GET.get("ngay")) or 365
     days = max(1, min(days, 3650))
-    since = timezone.now() - timezone.timedelta(days=days)
+    since = timezone.now() - datetime.timedelta(days=days)
     rows = queries.commune_statistics(province, since)
     return render(request, "feedback/statistics.html", {"province": province, "rows": rows, "days": days})
 
@@ -232,7 +233,11 @@ def photo(request, pk: int, kind: str):
         field = item.public if kind == "anh" else item.thumbnail
     else:
         raise Http404
-    response = FileResponse(field.open("rb"), content_type="image/jpeg" if kind != "goc" else None)
+    try:
+        handle = field.open("rb")
+    except (OSError, ValueError):  # the file is gone from storage
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg" if kind != "goc" else None)
     response["Cache-Control"] = "public, max-age=86400" if report.is_public and kind != "goc" else "private, no-store"
     return response
 

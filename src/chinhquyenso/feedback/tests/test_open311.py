@@ -295,3 +295,18 @@ def test_query_count_constant(client, world, make_report, walk, django_assert_ma
         walk(make_report(now=None), "published", now=None)
     with django_assert_max_num_queries(8):
         assert len(js(client.get(f"{BASE}/requests.json"))) == 6
+
+
+def test_post_needs_no_csrf_token(world, api_key):
+    """Third-party clients post without a CSRF token; api_key is the credential."""
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    r = strict.post(f"{BASE}/requests.json", {"api_key": api_key, "service_code": "rac-thai",
+                                              "lat": str(POINT[0]), "long": str(POINT[1]), "description": "Rác"})
+    assert r.status_code == 201
+
+
+def test_root_is_discovery(client, world):
+    r = client.get(f"{BASE}/")
+    assert r.status_code == 200 and xml(r).tag == "discovery"
