@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from chinhquyenso.accounts.models import Role
 from chinhquyenso.accounts.queries import visible_agencies
 
 
@@ -16,9 +17,11 @@ def home(request):
 def workspace(request):
     if not request.user.is_official:
         raise PermissionDenied("Trang này dành cho cán bộ, công chức.")
-    assignments = request.user.role_assignments.active().select_related("agency")
-    agencies = visible_agencies(request.user).select_related("unit").order_by("path")[:200]
-    return render(request, "portal/workspace.html", {"assignments": assignments, "agencies": agencies})
+    assignments = list(request.user.role_assignments.active().select_related("agency"))
+    roles = {a.role for a in assignments} | ({r.value for r in Role} if request.user.is_superuser else set())
+    return render(request, "portal/workspace.html", {
+        "assignments": assignments, "roles": roles, "agency_count": visible_agencies(request.user).count(),
+    })
 
 
 @require_GET
