@@ -566,10 +566,12 @@ def _notify_asker(question: Question, event: str, extra: dict | None = None) -> 
 
 
 def officials_to_remind(question: Question) -> list[User]:
-    """The assignee, or else the agency's intake officers (one query)."""
-    if question.assignee_id:
+    """Who owes the next step: the agency's leaders once drafted or approved, else the assignee,
+    else the agency's intake officers (one query)."""
+    awaiting_leader = question.status in (Status.DRAFTED, Status.APPROVED)
+    if question.assignee_id and not awaiting_leader:
         return [question.assignee]
-    roles = [Role.LEADER] if question.status in (Status.DRAFTED, Status.APPROVED) else list(workflow.INTAKE_ROLES)
+    roles = [Role.LEADER] if awaiting_leader else list(workflow.INTAKE_ROLES)
     ids = RoleAssignment.objects.active().filter(agency_id=question.agency_id, role__in=roles).values("user_id")
     return list(User.objects.filter(pk__in=ids, is_active=True))
 

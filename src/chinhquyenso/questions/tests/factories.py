@@ -8,13 +8,14 @@ _n = iter(range(1, 10**6))
 PATH = [Status.SUBMITTED, Status.ASSIGNED, Status.DRAFTED, Status.APPROVED, Status.PUBLISHED]
 
 
-def ask(world, *, topic=None, title=None, body=None, user=None, now=None, phone=None, client_ip="", **kw):
+def ask(world, *, topic=None, title=None, body=None, user=None, now=None, phone=None, client_ip="",
+        asker_name=None, **kw):
     n = next(_n)
     return services.submit(
         topic=topic or world["topic"],
         title=title or f"Câu hỏi thử nghiệm số {n} về hộ tịch",
         body=body or "Tôi muốn hỏi về thủ tục đăng ký khai sinh cho con khi cha mẹ chưa đăng ký kết hôn.",
-        asker_name="" if user else "Nguyễn Văn An",
+        asker_name=asker_name if asker_name is not None else ("" if user else "Nguyễn Văn An"),
         asker_phone=phone if phone is not None else ("" if user else f"09{n % 100000000:08d}"),
         user=user, client_ip=client_ip, now=now, **kw,
     ).question
