@@ -14,6 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja import Status as Reply
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -184,7 +185,13 @@ class ObservationFilter(Schema):
     period_to: str | None = Field(None, max_length=20, alias="to", description="Đến kỳ (vd. 2025-Q4)")
 
 
+def _text(value: str | None) -> str:
+    """Query text as the database may see it: PostgreSQL refuses NUL in text parameters."""
+    return (value or "").replace("\x00", "")
+
+
 def _one(qs, code: str, province: str | None) -> SeriesDefinition:
+    code, province = _text(code), _text(province)
     qs = qs.filter(code=code[:64])
     if province:
         qs = qs.filter(province__code=province)
@@ -201,9 +208,9 @@ def _one(qs, code: str, province: str | None) -> SeriesDefinition:
 def list_series(request: HttpRequest, filters: Query[SeriesFilter]):
     qs = queries.readable_series(_reader(request))
     if filters.province:
-        qs = qs.filter(province__code=filters.province)
+        qs = qs.filter(province__code=_text(filters.province))
     if filters.sector:
-        qs = qs.filter(sector__code=filters.sector)
+        qs = qs.filter(sector__code=_text(filters.sector))
     return qs.order_by("province__code", "sector__order", "code")
 
 
@@ -229,7 +236,7 @@ def list_observations(request: HttpRequest, code: str, filters: Query[Observatio
     series = _one(queries.readable_series(_reader(request)), code, filters.province)
     qs = Observation.objects.filter(series=series).select_related("unit", "series")
     if filters.unit:
-        qs = qs.filter(unit__code=filters.unit)
+        qs = qs.filter(unit__code=_text(filters.unit))
     first = _period_bound(filters.period_from, series)
     last = _period_bound(filters.period_to, series)
     if first:
@@ -248,8 +255,11 @@ def push_observations(request: HttpRequest, code: str, payload: list[Observation
     try:
         series = _one(queries.pushable_series(user), code, province)
     except HttpError as exc:
-        if exc.status_code == 404 and queries.readable_series(user).filter(code=code[:64]).exists():
-            return 403, {"detail": "Bạn không được gửi số liệu cho chuỗi này (chỉ cơ quan chủ quản được gửi)."}
+        readable = queries.readable_series(user).filter(code=_text(code)[:64])
+        if province:
+            readable = readable.filter(province__code=_text(province))
+        if exc.status_code == 404 and readable.exists():
+            return Reply(403, {"detail": "Bạn không được gửi số liệu cho chuỗi này (chỉ cơ quan chủ quản được gửi)."})
         raise
     rows = [
         validation.RawRow(number=i, unit=item.unit, period=item.period, value=item.value, note=item.note,
@@ -260,11 +270,11 @@ def push_observations(request: HttpRequest, code: str, payload: list[Observation
         result = services.import_rows(series, rows, user=user, channel=Channel.API,
                                       columns=validation.API_COLUMNS)
     except PermissionDenied as exc:
-        return 403, {"detail": str(exc)}
+        return Reply(403, {"detail": str(exc)})
     if not result.accepted:
-        return 422, {"detail": "Lô số liệu bị từ chối, không dòng nào được lưu.", "batch_id": result.batch.pk,
-                     "errors": result.errors}
-    return 201, result.batch
+        return Reply(422, {"detail": "Lô số liệu bị từ chối, không dòng nào được lưu.", "batch_id": result.batch.pk,
+                           "errors": result.errors})
+    return Reply(201, result.batch)
 
 
 @router.get("/imports", response=list[BatchOut], auth=api_auth, summary="Nhật ký nhập số liệu")
@@ -272,7 +282,7 @@ def push_observations(request: HttpRequest, code: str, payload: list[Observation
 def list_imports(request: HttpRequest, series: str | None = Query(None, max_length=64)):
     qs = queries.visible_batches(request.auth).select_related("series__province")
     if series:
-        qs = qs.filter(series__code=series)
+        qs = qs.filter(series__code=_text(series))
     return qs
 
 

@@ -139,7 +139,7 @@ def import_rows(series: SeriesDefinition, raw_rows: list[validation.RawRow], *, 
     if channel != Channel.DEMO:
         _check_push(user, series)
     checksum = checksum or checksum_of(raw_rows)
-    file_name = nfc(file_name)[:255]
+    file_name = nfc(file_name.replace("\x00", ""))[:255]
     submitter = user if getattr(user, "is_authenticated", False) else None
     if not series.is_active:
         outcome = validation.Outcome(errors=[validation.RowError(0, "", _("Chuỗi số liệu đã ngừng thu thập."))])
@@ -214,7 +214,7 @@ def _reject(series: SeriesDefinition, message: str, *, user, channel: str, file_
         batch = ImportBatch.objects.create(
             province_id=series.province_id, series=series, channel=channel, status=BatchStatus.REJECTED,
             submitted_by=user if getattr(user, "is_authenticated", False) else None,
-            file_name=nfc(file_name)[:255], checksum=checksum, errors=errors,
+            file_name=nfc(file_name.replace("\x00", ""))[:255], checksum=checksum, errors=errors,
         )
         record("sectordata.import_rejected", batch, province_code=series.province_code, after={
             "series": series.code, "reason": message})

@@ -53,7 +53,8 @@ class RowError:
     message: str
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        # Messages quote the sender's text; JSONB on PostgreSQL refuses NUL characters.
+        return {"row": self.row, "column": self.column, "message": self.message.replace("\x00", "")}
 
 
 @dataclass
@@ -158,7 +159,7 @@ class _Units:
         """(unit, error, notice)."""
         if not code:
             return None, _("Thiếu mã đơn vị hành chính."), ""
-        if len(code) > 10 or not code.isdigit():
+        if len(code) > 10 or not (code.isascii() and code.isdigit()):
             return None, _("“%(c)s” không phải mã đơn vị hành chính (mã số của Tổng cục Thống kê).") % {
                 "c": code[:20]}, ""
         notice = ""
@@ -201,7 +202,8 @@ def validate(series: SeriesDefinition, raw_rows: list[RawRow], *, columns: dict[
             "n": len(raw_rows), "m": MAX_ROWS}))
         return out
     codes = {unit_code(r.unit, r.numeric_unit, series) for r in raw_rows}
-    units = _Units(series, {c for c in codes if c}, today)
+    # Only well-formed codes reach the database (PostgreSQL refuses NUL bytes in parameters).
+    units = _Units(series, {c for c in codes if c and len(c) <= 10 and c.isascii() and c.isdigit()}, today)
     seen: dict[tuple[int, datetime.date], int] = {}
     for raw in raw_rows:
         row_errors = []
@@ -218,7 +220,7 @@ def validate(series: SeriesDefinition, raw_rows: list[RawRow], *, columns: dict[
         except ValueError as exc:
             value = None
             row_errors.append(RowError(raw.number, columns[VALUE], str(exc)))
-        note = nfc(str(raw.note)) if raw.note not in (None, "") else ""
+        note = nfc(str(raw.note).replace("\x00", "")) if raw.note not in (None, "") else ""
         if len(note) > MAX_NOTE:
             row_errors.append(RowError(raw.number, columns[NOTE], _("Ghi chú dài quá %(m)s ký tự.") % {"m": MAX_NOTE}))
         if unit is not None and start is not None:

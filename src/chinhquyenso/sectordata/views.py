@@ -33,7 +33,9 @@ BATCHES_PER_PAGE = 30
 
 def site_province(request) -> AdministrativeUnit:
     code = request.GET.get("tinh") or settings.DEMO_PROVINCE_CODE
-    province = AdministrativeUnit.objects.current().filter(level=Level.PROVINCE, code=str(code)[:2]).first()
+    if not (len(code) == 2 and code.isascii() and code.isdigit()):
+        raise Http404(_("Không có tỉnh này."))
+    province = AdministrativeUnit.objects.current().filter(level=Level.PROVINCE, code=code).first()
     if province is None:
         raise Http404(_("Không có tỉnh này."))
     return province
@@ -83,7 +85,7 @@ def series_detail(request, code: str):
         Q(pk=province.pk) if not series.applies_to_commune
         else Q(level=Level.COMMUNE, province=province) | (Q(pk=province.pk) if series.applies_to_province else Q())
     ).order_by("level", "code").only("id", "code", "full_name", "level")
-    q = (request.GET.get("q") or "").strip()[:80]
+    q = (request.GET.get("q") or "").replace("\x00", "").strip()[:80]
     if q:
         units = units.search(q)
     page = Paginator(units, UNITS_PER_PAGE).get_page(_page_number(request))
@@ -110,7 +112,7 @@ def upload(request, code: str):
     province, series = _series(request, code)
     if not queries.can_push(request.user, series):
         raise PermissionDenied(_("Chỉ cơ quan chủ quản của chuỗi số liệu được nạp số liệu."))
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     result, status = None, 200
     if request.method == "POST":
         if form.is_valid():
@@ -154,7 +156,7 @@ def template_csv(request, code: str):
 @require_GET
 def history(request):
     qs = queries.visible_batches(request.user).select_related("series__province")
-    code = (request.GET.get("chuoi") or "").strip()[:64]
+    code = (request.GET.get("chuoi") or "").replace("\x00", "").strip()[:64]
     if code:
         qs = qs.filter(series__code=code)
     page = Paginator(qs, BATCHES_PER_PAGE).get_page(_page_number(request))
