@@ -317,12 +317,16 @@ def submit(token: str, answers: dict | None = None, *, now: datetime.datetime | 
     return entry
 
 
-def finish_expired(*, now: datetime.datetime | None = None, quiz: Quiz | None = None) -> int:
-    """Finish every entry whose time ran out without a submission (sweep and lazy callers)."""
+def finish_expired(*, now: datetime.datetime | None = None, quiz: Quiz | None = None,
+                   entry: Entry | None = None) -> int:
+    """Finish every entry whose time ran out without a submission (the sweep; pages and API
+    pass one `entry` when it is opened again)."""
     now = now or timezone.now()
     pending = Entry.objects.filter(submitted_at__isnull=True, deadline_at__lt=now)
     if quiz is not None:
         pending = pending.filter(quiz=quiz)
+    if entry is not None:
+        pending = pending.filter(pk=entry.pk)
     done = 0
     for pk in list(pending.values_list("pk", flat=True)[:5000]):
         with transaction.atomic():
