@@ -2,10 +2,12 @@
 through services. Errors: {"detail": "<Vietnamese message>"} with 400/403/404/409."""
 
 import datetime
+import json
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, File, Form, Header, Query, Router, Schema
+from ninja import Status as Reply
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -309,7 +311,7 @@ def _actions(dossier, user) -> list[dict]:
 def lookup(request: HttpRequest, code: str = Query(..., max_length=64), phone: str = Query(..., max_length=20)):
     found = queries.public_lookup(code, phone)
     if found is None:
-        return 404, {"detail": "Không tìm thấy hồ sơ với mã và số điện thoại đã nhập."}
+        return Reply(404, {"detail": "Không tìm thấy hồ sơ với mã và số điện thoại đã nhập."})
     return found
 
 
@@ -349,7 +351,7 @@ def create_draft(request: HttpRequest, body: DraftIn):
               resolving_agency=_agency(body.resolving_agency_id),
               applicant=body.applicant.dict(exclude_unset=True) if body.applicant else None,
               result_delivery=body.result_delivery, delivery_address=body.delivery_address)
-    return 201, _visible(request, d.pk)
+    return Reply(201, _visible(request, d.pk))
 
 
 @router.patch("/{int:dossier_id}/draft", response={200: DossierDetailOut, **ERRORS}, auth=api_auth,
@@ -371,7 +373,7 @@ def upload_component(request: HttpRequest, dossier_id: int, file: File[UploadedF
     d = _visible(request, dossier_id)
     component = _call(services.attach_component, d, actor=request.auth, spec=spec_id, uploaded_file=file, name=name,
                       digitized=digitized, reused=reused, from_personal_store=from_personal_store)
-    return 201, component
+    return Reply(201, component)
 
 
 @router.post("/{int:dossier_id}/submit", response={200: DossierDetailOut, **ERRORS}, auth=api_auth,
@@ -400,13 +402,21 @@ def receive_at_counter(request: HttpRequest, body: CounterIn,
               resolving_agency=_agency(body.resolving_agency_id), channel=body.channel,
               result_delivery=body.result_delivery, delivery_address=body.delivery_address,
               idempotency_key=idempotency_key)
-    return 201, _visible(request, d.pk)
+    return Reply(201, _visible(request, d.pk))
 
 
 @router.post("/{int:dossier_id}/actions/{action}", response={200: DossierDetailOut, **ERRORS}, auth=api_auth,
              summary="Thực hiện một thao tác trên hồ sơ (bảng chuyển trạng thái)")
-def perform_action(request: HttpRequest, dossier_id: int, action: str, payload: dict[str, Any] | None = None):
+def perform_action(request: HttpRequest, dossier_id: int, action: str):
+    """Body: a JSON object with the fields the action requires (see GET …/actions), e.g.
+    {"reason": "..."}; {"items": [...], "reason": "..."}; {"new_due_at": "2026-03-10", "reason": "..."}."""
     d = _visible(request, dossier_id)
-    payload = {k: v for k, v in (payload or {}).items() if k not in ("actor", "at", "action", "dossier_id")}
+    try:
+        payload = json.loads(request.body or b"{}")
+    except ValueError:
+        raise HttpError(400, "Dữ liệu gửi lên không phải JSON hợp lệ.") from None
+    if not isinstance(payload, dict):
+        raise HttpError(400, "Dữ liệu gửi lên phải là một đối tượng JSON.")
+    payload = {str(k): v for k, v in payload.items() if k not in ("actor", "at", "action", "dossier_id")}
     _call(services.perform, d.pk, action[:32], actor=request.auth, **payload)
     return _visible(request, dossier_id)

@@ -66,7 +66,7 @@ def public_lookup(code: str, phone: str) -> dict | None:
         return None
     return {
         "code": row.code, "procedure_name": row.procedure_version.name, "status": row.status,
-        "status_label": Status(row.status).label, "channel": row.channel,
+        "status_label": str(Status(row.status).label), "channel": row.channel,
         "applicant_name": mask(row.applicant_name, 2, 3), "reception_agency": row.reception_agency.name,
         "current_agency": row.current_agency.name, "submitted_at": row.submitted_at, "received_at": row.received_at,
         "due_at": row.due_at, "finished_at": row.finished_at, "returned_at": row.returned_at,
@@ -200,6 +200,14 @@ def available_actions(dossier: Dossier, user) -> list[Transition]:
             if step_kind not in t.step_kinds:
                 continue
             roles &= {dossier.current_role}
-        if roles:
+        if roles and (t.action != "send_back" or _has_earlier_step(dossier)):
             result.append(t)
     return result
+
+
+def _has_earlier_step(dossier: Dossier) -> bool:
+    from chinhquyenso.procedures.models import StepKind
+
+    return dossier.procedure_version.steps.filter(
+        order__lt=dossier.current_step.order, kind__in=[StepKind.APPRAISE, StepKind.APPROVE, StepKind.INTER_AGENCY],
+    ).exists()

@@ -6,6 +6,8 @@ import datetime
 import importlib.util
 import inspect
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -183,10 +185,23 @@ def applicant_recipient(dossier: Dossier):
     return None
 
 
+_muted: ContextVar[bool] = ContextVar("dossier_notifications_muted", default=False)
+
+
+@contextmanager
+def muted_notifications():
+    """Replaying history (the demo) must not message anyone."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def notify_applicant_of(dossier: Dossier, event: str, context: dict) -> None:
     """Queue the applicant's notification for after commit (a rolled-back write tells nobody)."""
     recipient = applicant_recipient(dossier)
-    if recipient is None:
+    if recipient is None or _muted.get():
         return
     ctx = {
         "code": dossier.code or "",

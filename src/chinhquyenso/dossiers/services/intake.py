@@ -337,11 +337,13 @@ def receive_at_counter(*, officer, reception_agency, procedure_version, applican
 def import_from_national_portal(*, procedure_version, reception_agency, applicant: dict, national_reference: str,
                                 submitted_at: datetime.datetime, components: list | None = None,
                                 resolving_agency=None, code: str = "", form_data: dict | None = None,
-                                result_delivery: str = ResultDelivery.ONLINE, actor=None) -> Dossier:
+                                result_delivery: str = ResultDelivery.ONLINE, actor=None,
+                                applicant_user=None) -> Dossier:
     """A dossier filed on the national public-service portal (Cổng DVCQG) arrives as status 1,
     channel 2. Idempotent on `national_reference`. `code` is the portal's MaHoSo when it assigned
     one; otherwise ours is generated. Components: dicts with spec or name, optional `file`
-    (bytes or a file object), reused, from_personal_store."""
+    (bytes or a file object), reused, from_personal_store. `applicant_user`: the local account the
+    portal's VNeID identity maps to, if any (lets the citizen follow and rate it here)."""
     version = _published(procedure_version)
     reference = (national_reference or "").strip()[:64]
     if not reference:
@@ -368,6 +370,7 @@ def import_from_national_portal(*, procedure_version, reception_agency, applican
             raise Conflict(_("Mã hồ sơ %(c)s đã tồn tại.") % {"c": code}, code="duplicate_code")
         d.code = code.strip()[:64] if code else next_code(reception_agency, submitted_at)
         d.status, d.submitted_at, d.national_reference = Status.NEW, submitted_at, reference
+        d.applicant_user = applicant_user
         d.form_data = form_data if isinstance(form_data, dict) else {}
         d.current_role = Role.ONE_STOP_OFFICER
         d.save()
