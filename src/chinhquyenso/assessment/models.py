@@ -286,6 +286,12 @@ class IndicatorScore(models.Model):
         return self.review_points if self.review_points is not None else self.self_points
 
 
+EVENT_LABELS = {
+    "start": _("Mở bản tự đánh giá"), "submit": _("Gửi thẩm định"), "review": _("Bắt đầu thẩm định"),
+    "return": _("Trả lại để bổ sung"), "accept_all": _("Chấp nhận điểm tự chấm"), "publish": _("Công bố kết quả"),
+}
+
+
 class AssessmentEvent(models.Model):
     """Append-only history of an assessment (submissions, returns with comments, publication)."""
 
@@ -305,6 +311,10 @@ class AssessmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.action}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
 
 
 class PlanTarget(models.Model):

@@ -450,6 +450,28 @@ def review_indicator(score: IndicatorScore, *, user=None, points=None, comment: 
 
 
 @transaction.atomic
+def review_indicators(assessment: Assessment, entries: dict, *, user=None) -> Assessment:
+    """Several indicators scored at once (the review page): {score id: (points, comment)}; all or
+    nothing, every bad row reported by its indicator code."""
+    assessment = _locked(assessment)
+    _require_reviewer(user, assessment)
+    codes = dict(IndicatorScore.objects.filter(assessment=assessment).values_list("pk", "indicator__code"))
+    errors = []
+    for pk, (points, comment) in entries.items():
+        if int(pk) not in codes:
+            raise ValidationError(_("Có chỉ tiêu không thuộc bản đánh giá này."))
+        try:
+            with transaction.atomic():
+                review_indicator(IndicatorScore(pk=int(pk), assessment=assessment), user=user, points=points,
+                                 comment=comment)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    return assessment
+
+
+@transaction.atomic
 def accept_self_scores(assessment: Assessment, *, user=None) -> int:
     """Confirm the unit's points (0 for "no data") on every indicator not yet scored."""
     assessment = _locked(assessment)
