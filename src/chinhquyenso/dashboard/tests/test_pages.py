@@ -127,3 +127,17 @@ def test_public_page_aggregates_only(client, world, events):
     assert "Hồ sơ xử lý trước hạn, đúng hạn" in body and "Tử số" in body
     assert "Lê Thị Hoa" not in body and "0912345678" not in body
     assert client.get("/ioc/thong-ke/?don-vi=zzz").status_code == 404
+
+
+def test_api(client, world, operator, events):
+    with events():
+        scenario.run(world)
+    assert client.get("/api/v1/dashboard/definitions").status_code == 200
+    assert client.get("/api/v1/dashboard/indicators").status_code == 401
+    assert client.get(f"/api/v1/dashboard/public/{world.province.code}?ky=2026-03").status_code == 200
+    assert client.get("/api/v1/dashboard/public/zz?ky=x").status_code in (400, 404)
+    _login(client, operator)
+    data = client.get("/api/v1/dashboard/indicators?ky=2026-03").json()
+    row = next(r for r in data if r["code"] == "2.1")
+    assert (row["value"], row["numerator"], row["denominator"]) == (66.67, 4, 6)
+    assert client.get("/api/v1/dashboard/indicators?ky=bad").status_code == 400
