@@ -27,7 +27,7 @@ from .models import Dossier
 from .services.common import muted_notifications
 from .workflow import Channel
 
-DEMO_PASSWORD = "ChinhQuyenSo@2025"  # the demo accounts' password (portal/demo.py, README)
+DEMO_PASSWORD = "ChinhQuyenSo@2025"  # noqa: S105 — the published demo password (portal/demo.py, README)
 COUNT = 150
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
 MIDDLE = ["Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc", "Quang", "Hồng", "Xuân", "Thanh"]
@@ -95,8 +95,10 @@ def load(province, stdout) -> None:
     if Dossier.objects.filter(reception_agency=centre).exists():
         stdout.write("Hồ sơ: đã có dữ liệu mẫu, không tạo thêm.")
         return
-    commune_versions = [v for v in versions if v.level == "xa" and v.steps.all()]
-    province_versions = [v for v in versions if v.level == "tinh" and v.competent_agency_id and v.steps.all()]
+    usable = [v for v in versions if v.steps.all() and v.components.all() and not any(
+        s.kind == "inter_agency" and not s.agency_id for s in v.steps.all())]  # liên thông to an agency not in the demo
+    commune_versions = [v for v in usable if v.level == "xa"]
+    province_versions = [v for v in usable if v.level == "tinh" and v.competent_agency_id]
     province_centre = Agency.objects.filter(province=province, kind=AgencyKind.PROVINCE_SERVICE_CENTRE).first()
     departments = {v.competent_agency for v in province_versions}
     p_officer = _staff("motcuatinh", "Lương Thị Thủy", "Chuyên viên Trung tâm PVHCC tỉnh", Role.ONE_STOP_OFFICER,
@@ -107,14 +109,13 @@ def load(province, stdout) -> None:
     cal = load_calendar(centre.pk)
     now = timezone.now()
     made = 0
-    with muted_notifications():
+    with muted_notifications(), transaction.atomic():  # all or nothing, so a rerun is never partial
         for i, received in enumerate(_received_times(cal, rng, now, COUNT)):
             at_province = province_versions and province_centre and rng.random() < 0.25
             version = rng.choice(province_versions if at_province else commune_versions)
             people = (p_officer, p_specialist, p_leader, province_centre, version.competent_agency) if at_province \
                 else (officer, specialist, leader, centre, commune_pc)
-            with transaction.atomic():
-                _one(i, rng, Clock(cal, rng), version, received, now, citizen, *people)
+            _one(i, rng, Clock(cal, rng), version, received, now, citizen, *people)
             made += 1
     stdout.write(f"Hồ sơ: {made} hồ sơ mẫu ({time.monotonic() - started:.1f} s).")
 
@@ -132,13 +133,17 @@ def _one(i, rng, clock, version, received, now, citizen, officer, specialist, le
         [{"spec": specs[0]}] if specs else []
     online = version.online_level != OnlineLevel.NONE and rng.random() < 0.45
     mine = {"name": citizen.full_name, "phone": citizen.phone or "", "email": citizen.email or "",
-            "address": "Thôn 3"} if online and rng.random() < 0.2 else None
+            "address": "Thôn 3"} if online and rng.random() < 0.35 else None
     t = received
+
+    # Recent dossiers are still on someone's desk: halt before one of the early actions.
+    halt = rng.choice(["receive", "receive", "transfer", "transfer", "confirm_payment", "forward", "approve"]) \
+        if now - received < datetime.timedelta(days=10) else ""
 
     def step(action, actor, hours=(0.5, 6), **payload):
         nonlocal t, d
         t = clock.later(t, *hours)
-        if t >= now:
+        if t >= now or action == halt:
             raise _Stop
         d = services.perform(d.pk, action, actor=actor, at=t, **payload)
 
@@ -169,10 +174,10 @@ def _one(i, rng, clock, version, received, now, citizen, officer, specialist, le
             return
         step("transfer", officer, (0.1, 3))
         slow = rng.random() < 0.15
-        if rng.random() < 0.12:
+        if not online and rng.random() < 0.14:  # online ones: only within 8 working hours (above)
             step("request_supplement", specialist, (1, 6), items=rng.choice(SUPPLEMENT_ITEMS),
                  reason="Cần bổ sung giấy tờ để đủ căn cứ giải quyết.")
-            if rng.random() < 0.15:
+            if rng.random() < 0.3:
                 t2 = clock.cal.add_working_days(t.date(), 16)
                 due = clock.cal.opening_of(t2)
                 if due < now:
@@ -188,10 +193,14 @@ def _one(i, rng, clock, version, received, now, citizen, officer, specialist, le
                 new_due = clock.cal.closing_of(clock.cal.add_working_days(d.due_at.date(), rng.randrange(2, 6)))
                 d = services.perform(d.pk, "extend", actor=leader, at=t, new_due_at=new_due,
                                      reason="Cần xác minh thêm thông tin với cơ quan liên quan.")
-        budget = (d.due_at - t).total_seconds() / 3600 if d.due_at else 8
-        hours = (budget * 0.3, budget * 0.9) if not slow else (budget * 1.1 + 8, budget * 1.6 + 16)
-        hours = (max(0.5, min(hours[0], 200)), max(1, min(hours[1], 300)))
-        t = clock.later(t, *[h / 3 for h in hours])  # time spent appraising
+        if rng.random() < 0.08 or halt == "confirm_payment":
+            step("request_financial", specialist, (1, 4),
+                 obligations=[{"name": "Lệ phí trước bạ", "amount": rng.choice([500000, 1200000, 2500000])}])
+            step("confirm_payment", officer, (2, 24), method=rng.choice(["cash", "vietqr"]))
+        # Time spent appraising, in working hours: most within the budget, the slow ones beyond it.
+        budget = clock.cal.working_time_between(t, d.due_at).total_seconds() / 3600 if d.due_at else 8
+        hours = (budget * 0.2, budget * 0.7) if not slow else (budget * 1.05 + 1, budget * 1.4 + 4)
+        t = clock.later(t, max(0.2, hours[0]), max(0.5, hours[1]))
         step("forward", specialist, (0.2, 2))
         try:
             step("approve", leader, (0.5, 4), results=[{"name": version.result_name[:200], "electronic": online}],
