@@ -404,7 +404,7 @@ class PhoneIn(Schema):
     phone: str = Field(..., max_length=20)
 
 
-@router.post("/quizzes/phone-code", response={202: dict}, summary="Gửi mã xác thực số điện thoại")
+@router.post("/phone-codes", response={202: dict}, summary="Gửi mã xác thực số điện thoại")
 def phone_code(request: HttpRequest, payload: PhoneIn):
     _write(lambda: quiz_services.request_phone_code(payload.phone, ip=client_ip(request)))
     return Reply(202, {"detail": "Đã gửi mã xác thực (hiệu lực 10 phút)."})

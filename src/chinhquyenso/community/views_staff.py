@@ -61,7 +61,7 @@ def teams(request):
             n_members=Count("members", filter=Q(members__left_on__isnull=True)))
         villages = list(Village.objects.filter(commune=commune, is_active=True)
                         .prefetch_related(Prefetch("teams", queryset=active, to_attr="active_teams"))
-                        .order_by("name_folded"))
+                        .order_by("pk"))  # the order of the commune's list (import order), "số 2" before "số 10"
         can_manage = queries.can_manage_commune(request.user, commune)
     for c in communes:
         c["percent"] = round(100 * c["covered"] / c["villages"], 1) if c["villages"] else 0
