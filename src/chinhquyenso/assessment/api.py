@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Query, Router, Schema
+from ninja import Status as Reply
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -44,10 +45,10 @@ class ErrorOut(Schema):
 
 def _fail(exc: Exception):
     if isinstance(exc, PermissionDenied):
-        return 403, {"detail": str(exc) or "Không có quyền thực hiện thao tác này."}
+        return Reply(403, {"detail": str(exc) or "Không có quyền thực hiện thao tác này."})
     if isinstance(exc, transfer.ImportFailed):
-        return 422, {"detail": "Tệp bộ tiêu chí không hợp lệ; chưa lưu gì.", "errors": exc.errors}
-    return 422, {"detail": "Dữ liệu không hợp lệ.", "errors": exc.messages}
+        return Reply(422, {"detail": "Tệp bộ tiêu chí không hợp lệ; chưa lưu gì.", "errors": exc.errors})
+    return Reply(422, {"detail": "Dữ liệu không hợp lệ.", "errors": exc.messages})
 
 
 def _province(code: str) -> AdministrativeUnit:
@@ -112,6 +113,14 @@ class SetDetailOut(SetOut):
     note: str
     groups: list[GroupOut]
     indicators: list[IndicatorOut]
+
+    @staticmethod
+    def resolve_groups(obj) -> list:
+        return list(obj.groups.order_by("order"))
+
+    @staticmethod
+    def resolve_indicators(obj) -> list:
+        return list(obj.indicators.select_related("group").order_by("order"))
 
 
 class AssessmentOut(Schema):
@@ -187,6 +196,18 @@ class AssessmentDetailOut(AssessmentOut):
     events: list[EventOut]
     submission_errors: list[str]
 
+    @staticmethod
+    def resolve_scores(obj) -> list:
+        return obj.api_scores
+
+    @staticmethod
+    def resolve_events(obj) -> list:
+        return obj.api_events
+
+    @staticmethod
+    def resolve_submission_errors(obj) -> list:
+        return obj.api_errors
+
 
 class RankOut(Schema):
     rank: int
@@ -240,16 +261,14 @@ def _score_row(s: IndicatorScore, *, show_review: bool) -> dict:
     }
 
 
-def _detail(request, a: Assessment) -> dict:
+def _detail(request, a: Assessment) -> Assessment:
     user = getattr(request, "auth", None)
     scores = queries.scores_of(a)
-    show_review = a.status == Status.PUBLISHED or queries.is_reviewer(user, a) or queries.is_member(user, a)
-    out = AssessmentOut.from_orm(a).dict()
-    out["scores"] = [_score_row(s, show_review=show_review) for s in scores]
-    out["events"] = list(a.events.values("action", "from_status", "to_status", "comment", "at")) \
-        if a.status != Status.PUBLISHED or show_review else []
-    out["submission_errors"] = services.submission_errors(a, scores) if a.status in ("draft", "returned") else []
-    return out
+    insider = queries.is_reviewer(user, a) or queries.is_member(user, a)
+    a.api_scores = [_score_row(s, show_review=a.status == Status.PUBLISHED or insider) for s in scores]
+    a.api_events = list(a.events.values("action", "from_status", "to_status", "comment", "at")) if insider else []
+    a.api_errors = services.submission_errors(a, scores) if insider and a.status in ("draft", "returned") else []
+    return a
 
 
 def _score(a: Assessment, code: str) -> IndicatorScore:
@@ -286,12 +305,7 @@ def _set(request, set_id: int) -> CriteriaSet:
 @router.get("/sets/{int:set_id}", response={200: SetDetailOut, 404: ErrorOut}, auth=read_auth,
             summary="Bộ tiêu chí: nhóm và chỉ tiêu")
 def set_detail(request, set_id: int):
-    s = _set(request, set_id)
-    out = SetOut.from_orm(s).dict()
-    out["note"] = s.note
-    out["groups"] = list(s.groups.order_by("order").values("code", "name", "max_points"))
-    out["indicators"] = [IndicatorOut.from_orm(i).dict() for i in s.indicators.select_related("group").order_by("order")]
-    return out
+    return _set(request, set_id)
 
 
 @router.get("/sets/{int:set_id}/export", response={200: None, 404: ErrorOut}, auth=read_auth,
@@ -317,7 +331,7 @@ def import_set(request, file: UploadedFile = File(...),  # noqa: B008 — ninja 
     province = _province(tinh)
     content = file.read(transfer.MAX_BYTES + 1)
     try:
-        return 201, services.import_criteria(content, province=province, user=request.auth, publish=ban_hanh)
+        return Reply(201, services.import_criteria(content, province=province, user=request.auth, publish=ban_hanh))
     except (ValidationError, PermissionDenied, transfer.ImportFailed) as exc:
         return _fail(exc)
 
@@ -382,7 +396,7 @@ def start(request, payload: StartIn):
         a = services.start_assessment(s, agency, payload.year, user=request.auth)
     except (ValidationError, PermissionDenied) as exc:
         return _fail(exc)
-    return 201, _detail(request, _visible(request, a.pk))
+    return Reply(201, _detail(request, _visible(request, a.pk)))
 
 
 class ValuesIn(Schema):
@@ -411,7 +425,7 @@ def _act(request, assessment_id: int, fn):
         fn(a)
     except (ValidationError, PermissionDenied) as exc:
         return _fail(exc)
-    return 200, _detail(request, _visible(request, a.pk))
+    return _detail(request, _visible(request, a.pk))
 
 
 ACT = {200: AssessmentDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
