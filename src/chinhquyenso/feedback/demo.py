@@ -18,7 +18,7 @@ from chinhquyenso.accounts.models import User
 from chinhquyenso.agencies.models import Agency, AgencyKind
 from chinhquyenso.units.models import AdministrativeUnit, Level
 
-from . import services
+from . import notices, services
 from .models import Category, CategoryKind, CategoryQuestion, CategoryRoute, Report
 
 # (group code, group name, icon, [(code, name, description, department short code, commune-level?)])
@@ -183,7 +183,7 @@ def load(province: AdministrativeUnit, stdout) -> None:
     codes = [c for c in SAMPLES if c in cats]
     made: list[Report] = []
     total = 36
-    with transaction.atomic():
+    with transaction.atomic(), notices.muted():
         handler_commune = next((c for c in communes if c.pk == handler_agency.unit_id), communes[0])
         for i in range(total):
             state = STATES[i % len(STATES)]

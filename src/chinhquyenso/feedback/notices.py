@@ -12,7 +12,9 @@ notifications' dedupe keys make repeated sweeps send each warning once per deadl
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import transaction
@@ -83,7 +85,22 @@ def _send(event: str, recipients: list, report: Report, key: str) -> None:
         notify(event, recipient, context, dedupe_key=f"{key}:{rid}", province_code=report.province_code)
 
 
+_muted: ContextVar[bool] = ContextVar("feedback_notices_muted", default=False)
+
+
+@contextlib.contextmanager
+def muted():
+    """No notifications inside this block (demo data: nobody should be told about made-up reports)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def _later(event: str, who: str, report: Report, key: str) -> None:
+    if _muted.get():
+        return
     report_id = report.pk
 
     def go():

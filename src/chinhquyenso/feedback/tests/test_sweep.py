@@ -152,3 +152,9 @@ def test_numbers_unique_under_concurrency(world):
     for t in threads:
         t.join(30)
     assert sorted(numbers) == [f"PA38.2025.{i:06d}" for i in range(1, 5)]
+
+
+def test_muted_sends_nothing(make_report, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), notices.muted():
+        make_report()
+    assert events() == []
