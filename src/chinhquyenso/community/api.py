@@ -17,6 +17,8 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from chinhquyenso.accounts.auth import ApiTokenAuth, api_auth
+from chinhquyenso.accounts.queries import visible_agencies
+from chinhquyenso.agencies.models import Agency, AgencyKind
 from chinhquyenso.core.context import client_ip
 from chinhquyenso.core.pagination import BoundedLimitOffsetPagination
 from chinhquyenso.core.text import mask
@@ -31,6 +33,7 @@ from .services import teams as team_services
 
 router = Router(tags=["community"])
 MAX_ID = 2**62
+COMMITTEES = (AgencyKind.PROVINCE_PC, AgencyKind.COMMUNE_PC)
 
 
 def _msg(exc: ValidationError) -> str:
@@ -301,7 +304,7 @@ def plans(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100)
     qs = queries.plans_for(request.auth)
     if year:
         qs = qs.filter(year=year)
-    return queries.progress_by_unit(qs, vn_today()).order_by("-year", "unit__level", "unit__code")
+    return queries.progress_by_unit(qs, vn_today()).order_by("-year", "-unit__level", "unit__code")
 
 
 @router.get("/plans/{plan_id}/tasks", response=list[TaskOut], auth=api_auth, summary="Nhiệm vụ của kế hoạch")
@@ -314,6 +317,48 @@ def plan_tasks(request: HttpRequest, plan_id: int, overdue: bool = False):
     if overdue:
         qs = qs.filter(is_overdue=True)
     return qs.order_by("number")
+
+
+class PlanIn(Schema):
+    agency_id: int = Field(..., ge=1, le=MAX_ID, description="UBND tỉnh hoặc UBND xã ban hành kế hoạch")
+    year: int = Field(..., ge=2020, le=2100)
+    title: str = Field(..., max_length=255)
+    decision_number: str = Field("", max_length=50)
+    decision_date: datetime.date | None = None
+
+
+@router.post("/plans", response={201: PlanOut}, auth=api_auth, summary="Tạo kế hoạch chuyển đổi số năm")
+def create_plan(request: HttpRequest, payload: PlanIn):
+    agency = visible_agencies(request.auth).filter(pk=payload.agency_id, kind__in=COMMITTEES).first()
+    if agency is None:
+        raise HttpError(404, "Không có UBND này hoặc bạn không thuộc cơ quan này.")
+    plan = _write(lambda: plan_services.create_plan(
+        request.auth, agency, year=payload.year, title=payload.title, decision_number=payload.decision_number,
+        decision_date=payload.decision_date))
+    return Reply(201, queries.progress_by_unit(queries.plans_for(request.auth).filter(pk=plan.pk), vn_today()).get())
+
+
+class TaskIn(Schema):
+    title: str = Field(..., max_length=500)
+    owner_agency_id: int = Field(..., ge=1, le=MAX_ID)
+    owner_person: str = Field("", max_length=150)
+    deadline: datetime.date
+    description: str = Field("", max_length=4000)
+
+
+@router.post("/plans/{plan_id}/tasks", response={201: TaskOut}, auth=api_auth, summary="Thêm nhiệm vụ vào kế hoạch")
+def create_task(request: HttpRequest, plan_id: int, payload: TaskIn):
+    plan = queries.plans_for(request.auth).filter(pk=plan_id).first() if 0 < plan_id < MAX_ID else None
+    if plan is None:
+        raise HttpError(404, "Không có kế hoạch này hoặc bạn không được xem.")
+    owner = Agency.objects.filter(pk=payload.owner_agency_id, province_id=plan.province_id).first()
+    if owner is None:
+        raise HttpError(422, "Cơ quan chủ trì không thuộc tỉnh của kế hoạch.")
+    task = _write(lambda: plan_services.add_task(
+        request.auth, plan, title=payload.title, owner_agency=owner, owner_person=payload.owner_person,
+        deadline=payload.deadline, description=payload.description))
+    return Reply(201, queries.with_overdue(PlanTask.objects.filter(pk=task.pk), vn_today()).select_related(
+        "owner_agency").get())
 
 
 class ReportIn(Schema):

@@ -206,7 +206,7 @@ def plans(request):
         year = today.year
     year = min(max(year, 2000), 2100)
     plan_rows = list(queries.progress_by_unit(queries.plans_for(request.user).filter(year=year), today)
-                     .order_by("unit__level", "unit__code"))
+                     .order_by("-unit__level", "unit__code"))  # the province first
     for p in plan_rows:
         p.percent = round(100 * p.n_done / p.n_tasks) if p.n_tasks else 0
     overdue = _with_labels(

@@ -223,3 +223,47 @@ def test_api_quiz_never_sends_correct_answers(client, world, monkeypatch):
     assert board[0]["rank"] == 1 and board[0]["full_name"] == "Đỗ D"
     assert client.get(f"/api/v1/community/quizzes/{quiz.pk}/leaderboard?commune=zzz").status_code == 404
     assert client.get("/api/v1/community/quizzes/0").status_code == 404
+
+
+@pytest.mark.parametrize(("n_entries", "count"), [(1, 2), (12, 6)])
+def test_quiz_pages_have_constant_queries(client, world, django_assert_max_num_queries, n_entries, count):
+    quiz = make_quiz(world, n_questions=8, count=count)
+    entries = []
+    for i in range(n_entries):
+        entry, _ = quiz_svc.start_entry(quiz, commune=world["c1" if i % 2 else "c2"], phone=f"09000000{i:02d}",
+                                        full_name=f"Người {i}", now=OPENS + MIN)
+        quiz_svc.submit(entry.token, correct_answers(entry), now=OPENS + 2 * MIN + datetime.timedelta(seconds=i))
+        entries.append(entry)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("community:quiz", args=[quiz.pk])).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("community:quizzes")).status_code == 200
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("community:entry", args=[entries[-1].token]))
+        assert page.status_code == 200 and f"{count}/{count}" in page.content.decode()
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("community:index")).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(f"/api/v1/community/quizzes/{quiz.pk}/leaderboard").status_code == 200
+
+
+def test_api_plan_and_task_creation(client, world):
+    login_verified(client, world["c2_official"])
+    body = {"agency_id": world["c1_pc"].pk, "year": 2025, "title": "KH"}
+    assert client.post("/api/v1/community/plans", body, content_type="application/json").status_code == 404
+    login_verified(client, world["c1_official"])
+    assert client.post("/api/v1/community/plans", {**body, "year": 1990}, content_type="application/json").status_code == 422
+    r = client.post("/api/v1/community/plans", body, content_type="application/json")
+    assert r.status_code == 201 and r.json()["n_tasks"] == 0
+    plan_id = r.json()["id"]
+    task = {"title": "NV 1", "owner_agency_id": world["c1_pc"].pk, "deadline": "2025-01-31"}
+    r = client.post(f"/api/v1/community/plans/{plan_id}/tasks", task, content_type="application/json")
+    assert r.status_code == 201 and r.json()["number"] == 1
+    foreign = {**task, "owner_agency_id": world["other_ubnd"].pk}
+    assert client.post(f"/api/v1/community/plans/{plan_id}/tasks", foreign,
+                       content_type="application/json").status_code == 422
+    r = client.post(f"/api/v1/community/tasks/{r.json()['id']}/reports", {"status": "done", "progress": 100,
+                    "note": "Xong"}, content_type="application/json")
+    assert r.status_code == 422 and "minh chứng" in r.json()["detail"]
+    tasks = client.get(f"/api/v1/community/plans/{plan_id}/tasks?overdue=true").json()
+    assert tasks["count"] == 1 and tasks["items"][0]["is_overdue"] is True  # 31/01/2025 is long past
