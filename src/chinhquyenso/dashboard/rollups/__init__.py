@@ -26,7 +26,7 @@ RECEIVED_FLAGS = tuple(name for name in sql.RECEIVED_EXPR if name != "received")
 
 def _fetch_fact(dossier_id: int) -> dict | None:
     with connection.cursor() as cur:
-        cur.execute(sql.fact_select("d.id = %s"), [dossier_id, dossier_id])
+        cur.execute(sql.fact_select("d.id = %s"), [dossier_id] * sql.FACT_PARAMS)
         row = cur.fetchone()
     if row is None:
         return None
@@ -133,8 +133,12 @@ def rebuild(province_id: int | None = None) -> dict:
         else:
             Rollup.objects.all().delete()
             DossierFact.objects.all().delete()
-        # fact_select uses the condition twice (outer query and the supplement subquery).
-        cur.execute(f"INSERT INTO {DossierFact._meta.db_table} ({cols}) {sql.fact_select(where_d)}", params * 2)
+        if connection.vendor == "postgresql":
+            # Hash aggregates of the rebuild fit in memory instead of spilling sorts to disk.
+            cur.execute("SET LOCAL work_mem = '256MB'")
+        # fact_select repeats the condition in each per-dossier subquery and the outer query.
+        cur.execute(f"INSERT INTO {DossierFact._meta.db_table} ({cols}) {sql.fact_select(where_d)}",
+                    params * sql.FACT_PARAMS)
         cur.execute(sql.rollup_insert(where_f), params * 6)
         cur.execute(sql.month_from_procedure_rows("province_id = %s" if province_id else ""), params)
     facts = DossierFact.objects.filter(province_id=province_id) if province_id else DossierFact.objects.all()

@@ -24,6 +24,8 @@ from chinhquyenso.procedures.models import ProcedureVersion
 
 from ..models import COUNTERS, DossierFact, Rollup
 
+# How many times fact_select(where) repeats its condition (3 per-dossier subqueries + outer WHERE).
+FACT_PARAMS = 4
 FACT_COLUMNS = (
     "dossier_id", "province_id", "unit_id", "agency_id", "procedure_id", "received_on", "ended_on", "due_on",
     "on_time", "finished", "processing_seconds", "online", "full_online_proc", "processed_online", "fee_bearing",
@@ -70,11 +72,21 @@ def fact_select(where: str = "") -> str:
     inner_where = "WHERE completed_at IS NOT NULL" + (f" AND dossier_id IN (SELECT d.id FROM {d} d WHERE {where})"
                                                       if where else "")
 
-    def comp(flag: str) -> str:
-        return f"EXISTS (SELECT 1 FROM {c} c WHERE c.dossier_id = d.id AND c.{flag} = TRUE AND c.is_deleted = FALSE)"
+    def only() -> str:
+        return f" WHERE dossier_id IN (SELECT d.id FROM {d} d WHERE {where})" if where else ""
 
-    digitized_input = comp("digitized")
-    e_result = f"EXISTS (SELECT 1 FROM {r} r WHERE r.dossier_id = d.id AND r.electronic = TRUE)"
+    # Component and result flags are pre-aggregated per dossier and hash-joined (one pass over
+    # each table in a rebuild; a single index lookup for one dossier).
+    comps = (f"SELECT dossier_id, "
+             f"MAX(CASE WHEN digitized = TRUE AND is_deleted = FALSE THEN 1 ELSE 0 END) AS dig, "
+             f"MAX(CASE WHEN reused = TRUE AND is_deleted = FALSE THEN 1 ELSE 0 END) AS reu, "
+             f"MAX(CASE WHEN from_personal_store = TRUE AND is_deleted = FALSE THEN 1 ELSE 0 END) AS per "
+             f"FROM {c}{only()} GROUP BY dossier_id")
+    results = (f"SELECT dossier_id, MAX(CASE WHEN electronic = TRUE THEN 1 ELSE 0 END) AS ele "
+               f"FROM {r}{only()} GROUP BY dossier_id")
+    digitized_input = "COALESCE(cf.dig, 0) = 1"
+    e_result = "COALESCE(rf.ele, 0) = 1"
+
     return f"""
 SELECT d.id, d.province_id, a.unit_id, d.resolving_agency_id, d.procedure_id,
   {local_date('d.received_at')},
@@ -99,8 +111,8 @@ SELECT d.id, d.province_id, a.unit_id, d.resolving_agency_id, d.procedure_id,
   v.result_paper,
   CASE WHEN v.result_paper = TRUE AND {e_result} THEN TRUE ELSE FALSE END,
   CASE WHEN {digitized_input} AND {e_result} THEN TRUE ELSE FALSE END,
-  {comp("reused")},
-  {comp("from_personal_store")},
+  COALESCE(cf.reu, 0) = 1,
+  COALESCE(cf.per, 0) = 1,
   d.vneid_verified,
   CASE WHEN d.synced_version > 0 THEN TRUE ELSE FALSE END,
   CASE WHEN d.has_complaint = TRUE OR d.rating = 2 THEN TRUE ELSE FALSE END,
@@ -113,6 +125,8 @@ LEFT JOIN (SELECT dossier_id,
                   SUM({seconds_between('completed_at', 'requested_at')}) AS wait,
                   SUM(COALESCE({seconds_between('due_after', 'due_before')}, 0)) AS shift
            FROM {s} {inner_where} GROUP BY dossier_id) sw ON sw.dossier_id = d.id
+LEFT JOIN ({comps}) cf ON cf.dossier_id = d.id
+LEFT JOIN ({results}) rf ON rf.dossier_id = d.id
 WHERE d.received_at IS NOT NULL{' AND ' + where if where else ''}
 """
 
