@@ -26,7 +26,10 @@ from .forms import PhoneForm, StartForm
 from .models import ACTIVITY_FIELDS, Choice, Entry, Question, Quiz
 from .services import quizzes as quiz_services
 
+# Only a phone whose code was verified in this session identifies the visitor (SESSION_PHONE);
+# a phone that was merely sent a code (SESSION_PENDING) must never reveal an entry.
 SESSION_PHONE = "community_quiz_phone"
+SESSION_PENDING = "community_quiz_phone_pending"
 LEADERBOARD_SIZE = 20
 
 
@@ -95,7 +98,7 @@ def quiz_detail(request, pk: int):
     quiz = _quiz(pk)
     now = timezone.now()
     communes = _communes(quiz)
-    phone_form = PhoneForm(initial={"phone": request.session.get(SESSION_PHONE, "")})
+    phone_form = PhoneForm(initial={"phone": request.session.get(SESSION_PENDING, "")})
     start_form = StartForm(communes=communes)
     status = 200
     if request.method == "POST":
@@ -112,7 +115,7 @@ def quiz_detail(request, pk: int):
                     phone_form.add_error("phone", exc)
                     status = 400
                 else:
-                    request.session[SESSION_PHONE] = row.phone
+                    request.session[SESSION_PENDING] = row.phone
                     messages.success(request, _("Đã gửi mã xác thực đến số %(p)s.") % {"p": row.phone})
                     return redirect(reverse("community:quiz", args=[quiz.pk]) + "#du-thi")
             else:
@@ -131,7 +134,9 @@ def quiz_detail(request, pk: int):
     leaders = list(queries.leaderboard(quiz, commune)[:LEADERBOARD_SIZE])
     return render(request, "community/quiz_detail.html", {
         "quiz": quiz, "now": now, "is_open": quiz.opens_at <= now < quiz.closes_at, "own": own,
-        "phone_form": phone_form, "start_form": start_form, "session_phone": request.session.get(SESSION_PHONE),
+        "phone_form": phone_form, "start_form": start_form,
+        "verified_phone": request.session.get(SESSION_PHONE),
+        "session_phone": request.session.get(SESSION_PHONE) or request.session.get(SESSION_PENDING),
         "leaders": leaders, "communes": communes, "commune": commune,
         "participation": queries.participation_by_commune(quiz)[:10],
         "is_local_sms": "Local" in settings.NOTIFICATION_CHANNELS.get("sms", {}).get("BACKEND", ""),
@@ -152,8 +157,12 @@ def _start(request, quiz: Quiz, form: StartForm) -> Entry | None:
         if user is None:
             phone = request.session.get(SESSION_PHONE)
             if not phone:
-                raise ValidationError(_("Hãy nhận mã xác thực qua số điện thoại trước."))
-            phone = quiz_services.verify_phone_code(phone, form.cleaned_data["code"])
+                pending = request.session.get(SESSION_PENDING)
+                if not pending:
+                    raise ValidationError(_("Hãy nhận mã xác thực qua số điện thoại trước."))
+                phone = quiz_services.verify_phone_code(pending, form.cleaned_data["code"])
+                request.session[SESSION_PHONE] = phone
+                request.session.pop(SESSION_PENDING, None)
         entry, _created = quiz_services.start_entry(quiz, commune=commune, user=user, phone=phone,
                                                     full_name=form.cleaned_data["full_name"])
     except ValidationError as exc:

@@ -267,3 +267,19 @@ def test_api_plan_and_task_creation(client, world):
     assert r.status_code == 422 and "minh chứng" in r.json()["detail"]
     tasks = client.get(f"/api/v1/community/plans/{plan_id}/tasks?overdue=true").json()
     assert tasks["count"] == 1 and tasks["items"][0]["is_overdue"] is True  # 31/01/2025 is long past
+
+
+def test_a_phone_only_sent_a_code_never_reveals_its_entry(client, world, monkeypatch):
+    """Someone types another person's phone and asks for a code: the page must not link to the
+    owner's entry (its token is the capability to answer)."""
+    monkeypatch.setattr(quiz_svc, "_new_code", lambda: "112233")
+    quiz = make_quiz(world)
+    owner, _ = quiz_svc.start_entry(quiz, commune=world["c1"], phone="0987654321", full_name="Chủ", now=OPENS + MIN)
+    url = reverse("community:quiz", args=[quiz.pk])
+    with time_machine.travel(OPENS + 3 * MIN, tick=False):
+        assert client.post(url, {"action": "code", "phone": "0987654321"}).status_code == 302
+        page = client.get(url).content.decode()
+        assert owner.token not in page
+        r = client.post(url, {"action": "start", "code": "112233", "full_name": "Chủ", "commune": "16000"})
+        assert r.status_code == 302 and r["Location"] == reverse("community:entry", args=[owner.token])
+        assert owner.token in client.get(url).content.decode()  # verified now: it is theirs
