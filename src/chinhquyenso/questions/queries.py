@@ -170,19 +170,21 @@ def indicators(*, province_id: int, since: datetime.datetime, until: datetime.da
     now = timezone.now()
     qs = with_current_due(Question.objects.filter(province_id=province_id, received_at__gte=since, received_at__lt=until))
     open_q = Q(resolved_at__isnull=True, status__in=(Status.SUBMITTED, Status.ASSIGNED, Status.DRAFTED))
-    return qs.aggregate(
-        received=Count("id"),
-        classified=Count("id", filter=~Q(classification="")),
-        about_procedures=Count("id", filter=Q(classification="procedure")),
-        resolved=Count("id", filter=Q(resolved_at__isnull=False)),
-        resolved_on_time=Count("id", filter=Q(resolved_on_time=True)),
-        open_within_due=Count("id", filter=open_q & Q(answer_due__gte=now)),
-        overdue=Count("id", filter=Q(resolved_on_time=False) | (open_q & Q(answer_due__lt=now))),
-        published=Count("id", filter=Q(status=Status.PUBLISHED)),
-        published_on_time=Count("id", filter=Q(published_on_time=True)),
-        satisfied=Count("id", filter=Q(satisfied=True)),
-        dissatisfied=Count("id", filter=Q(satisfied=False)),
+    # Aggregate aliases may not shadow model fields (resolved_on_time, satisfied, ...): prefix them.
+    counts = qs.aggregate(
+        n_received=Count("id"),
+        n_classified=Count("id", filter=~Q(classification="")),
+        n_about_procedures=Count("id", filter=Q(classification="procedure")),
+        n_resolved=Count("id", filter=Q(resolved_at__isnull=False)),
+        n_resolved_on_time=Count("id", filter=Q(resolved_on_time=True)),
+        n_open_within_due=Count("id", filter=open_q & Q(answer_due__gte=now)),
+        n_overdue=Count("id", filter=Q(resolved_on_time=False) | (open_q & Q(answer_due__lt=now))),
+        n_published=Count("id", filter=Q(status=Status.PUBLISHED)),
+        n_published_on_time=Count("id", filter=Q(published_on_time=True)),
+        n_satisfied=Count("id", filter=Q(satisfied=True)),
+        n_dissatisfied=Count("id", filter=Q(satisfied=False)),
     )
+    return {key[2:]: value for key, value in counts.items()}
 
 
 # --- choices for the officers' forms ---------------------------------------------------------
