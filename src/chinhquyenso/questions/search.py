@@ -2,7 +2,7 @@
 
 Both backends index the Python-folded shadow columns Question.search_title / search_body
 (core.text.fold: lower-case, marks stripped, đ→d), so "dang ky ket hon" and "Đăng ký kết hôn"
-meet on either database and the folding rule lives in one place (docs/adr/0010-questions-search.md).
+meet on either database and the folding rule lives in one place (docs/adr/0011-questions-search.md).
 
 - SQLite (default run): an FTS5 table `questions_fts(title, body)` whose rowid is the question id,
   holding only public rows; services call sync() in the same transaction as the change. Ranked

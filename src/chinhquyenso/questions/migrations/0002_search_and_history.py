@@ -1,4 +1,4 @@
-"""Search index and append-only history (see questions/search.py and docs/adr/0010-questions-search.md).
+"""Search index and append-only history (see questions/search.py and docs/adr/0011-questions-search.md).
 
 SQLite: an FTS5 table over the Python-folded columns, holding public rows only (services keep
 it in sync; search.rebuild() refills it). PostgreSQL: a partial GIN index over a 'simple'
