@@ -52,7 +52,9 @@ def _fail(exc: Exception):
 
 
 def _province(code: str) -> AdministrativeUnit:
-    province = AdministrativeUnit.objects.current().filter(level=Level.PROVINCE, code=(code or "")[:10]).first()
+    code = queries.clean_code(code)[:10]
+    province = None if not code else AdministrativeUnit.objects.current().filter(level=Level.PROVINCE,
+                                                                                   code=code).first()
     if province is None:
         raise HttpError(404, "Không có tỉnh này.")
     return province
@@ -273,7 +275,7 @@ def _detail(request, a: Assessment) -> Assessment:
 
 def _score(a: Assessment, code: str) -> IndicatorScore:
     s = IndicatorScore.objects.select_related("indicator", "assessment").filter(
-        assessment=a, indicator__code=code[:16]).first()
+        assessment=a, indicator__code=queries.clean_code(code)[:16]).first()
     if s is None:
         raise HttpError(404, "Không có chỉ tiêu này trong bản đánh giá.")
     return s
@@ -363,13 +365,13 @@ def list_assessments(request, filters: Query[AssessmentFilter]):
     qs = queries.with_related(queries.visible_assessments(getattr(request, "auth", None))).filter(
         province=_province(filters.tinh))
     if filters.bo:
-        qs = qs.filter(criteria_set__code=filters.bo)
+        qs = qs.filter(criteria_set__code=queries.clean_code(filters.bo))
     if filters.nam:
         qs = qs.filter(year=filters.nam)
     if filters.trang_thai:
         qs = qs.filter(status=filters.trang_thai)
     if filters.don_vi:
-        qs = qs.filter(unit__code=filters.don_vi)
+        qs = qs.filter(unit__code=queries.clean_code(filters.don_vi))
     return qs.order_by("-year", "unit__code", "pk")
 
 
@@ -492,7 +494,7 @@ def publish(request, assessment_id: int):
             summary="Xếp hạng kết quả đã công bố (đồng hạng: 1, 1, 3; cùng hạng xếp theo tên)")
 def ranking(request, bo: str = Query("TH-CDS-XA", max_length=64), nam: int = Query(2025, ge=2000, le=2100),
             tinh: str = Query("38", max_length=10)):
-    rows = queries.ranking(bo, _province(tinh), nam)
+    rows = queries.ranking(queries.clean_code(bo), _province(tinh), nam)
     return [{"rank": r["rank"], "unit": r["assessment"].unit.code, "unit_name": r["assessment"].unit.full_name,
              "points": r["assessment"].points, "score_index": r["assessment"].score_index,
              "completed": r["assessment"].completed, "assessment_id": r["assessment"].pk} for r in rows]
@@ -501,7 +503,8 @@ def ranking(request, bo: str = Query("TH-CDS-XA", max_length=64), nam: int = Que
 @router.get("/units/{code}/history", response={200: list[AssessmentOut], 404: ErrorOut}, auth=read_auth,
             summary="Kết quả qua các năm của một đơn vị")
 def unit_history(request, code: str):
-    unit = AdministrativeUnit.objects.current().filter(code=code[:10]).exclude(level=Level.DISTRICT).first()
+    code = queries.clean_code(code)[:10]
+    unit = None if not code else AdministrativeUnit.objects.current().filter(code=code).exclude(level=Level.DISTRICT).first()
     if unit is None:
         raise HttpError(404, "Không có đơn vị này.")
     return queries.history(unit, getattr(request, "auth", None))
@@ -514,4 +517,4 @@ def plan(request, bo: str = Query("TH-CDS-XA", max_length=64), tinh: str = Query
              "cumulative": bool(r["target"] and r["target"].cumulative),
              "decision": r["target"].decision if r["target"] else "", "planned": r["planned"],
              "planned_done": r["planned_done"], "achieved": r["achieved"], "gap": r["gap"]}
-            for r in queries.plan_progress(_province(tinh), bo)]
+            for r in queries.plan_progress(_province(tinh), queries.clean_code(bo))]

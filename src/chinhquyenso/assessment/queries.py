@@ -15,6 +15,7 @@ Superusers see everything. docs/adr/0010-assessment-scoring-model.md explains wh
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from decimal import Decimal
 
@@ -48,6 +49,15 @@ SUBJECT_AGENCY_KINDS = {
     Subject.AGENCY: [AgencyKind.DEPARTMENT],
 }
 REVIEWING_AGENCY_KINDS = [AgencyKind.PROVINCE_PC, AgencyKind.DEPARTMENT]
+
+
+SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
+
+
+def clean_code(text) -> str:
+    """A set or unit code from a URL, or "" when it cannot be one (NUL bytes, spaces, …)."""
+    text = str(text or "").strip()
+    return text if SAFE_CODE.match(text) else ""
 
 
 def _official(user) -> bool:

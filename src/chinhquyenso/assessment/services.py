@@ -74,8 +74,9 @@ def import_criteria(content: bytes | dict, *, province: AdministrativeUnit, user
         raise PermissionDenied(_("Chỉ quản trị Sở KH&CN hoặc UBND tỉnh được nhập bộ tiêu chí."))
     data = transfer.validate(content) if isinstance(content, dict) else transfer.parse(content)
     head = data["set"]
-    # Lock the province's existing versions of this code so two imports get distinct numbers.
-    list(CriteriaSet.objects.select_for_update().filter(province=province, code=head["code"]).values_list("pk"))
+    # Two imports in one province serialize on the province row, so versions never collide (the
+    # first import of a code has no set row yet to lock).
+    AdministrativeUnit.objects.select_for_update().filter(pk=province.pk).first()
     version = (CriteriaSet.objects.filter(province=province, code=head["code"]).aggregate(m=Max("version"))["m"] or 0) + 1
     total = sum((ind["max_points"] for g in data["groups"] for ind in g["indicators"]), Decimal(0))
     criteria_set = CriteriaSet.objects.create(province=province, version=version, max_points=total, **head)
@@ -312,7 +313,8 @@ def save_indicators(assessment: Assessment, entries: dict, *, user=None) -> Asse
 
 
 def _s(value) -> str:
-    return nfc(str(value)) if value is not None else ""
+    """Text from forms and the API: NFC, and no NUL (PostgreSQL text cannot hold it)."""
+    return nfc(str(value).replace("\x00", "")) if value is not None else ""
 
 
 def _apply_entry(score: IndicatorScore, values: dict | None, evidence: dict | None, file) -> None:
@@ -435,7 +437,7 @@ def review_indicator(score: IndicatorScore, *, user=None, points=None, comment: 
         raise ValidationError(_("Điểm thẩm định chỉ tiêu %(c)s phải từ 0 đến %(m)s, tối đa 2 chữ số thập phân.") % {
             "c": score.indicator.code, "m": score.indicator.max_points})
     before = snapshot(score, ["review_points", "review_comment"])
-    score.review_points, score.review_comment = value, nfc(comment)[:5000]
+    score.review_points, score.review_comment = value, _s(comment)[:5000]
     score.reviewed_at, score.reviewed_by = timezone.now(), user if getattr(user, "pk", None) else None
     score.save(update_fields=["review_points", "review_comment", "reviewed_at", "reviewed_by"])
     previous = assessment.status
@@ -504,7 +506,7 @@ def return_assessment(assessment: Assessment, *, user=None, comment: str = "") -
         t = workflow.check("return", assessment.status)
     except workflow.TransitionError as exc:
         raise ValidationError(str(exc)) from None
-    comment = nfc(comment)
+    comment = _s(comment)
     if not comment:
         raise ValidationError(_("Trả lại phải kèm ý kiến: đơn vị cần bổ sung gì."))
     before = assessment.status
@@ -559,7 +561,7 @@ def set_plan_target(province: AdministrativeUnit, set_code: str, year: int, targ
     before = snapshot(row) if row else None
     if row is None:
         row = PlanTarget(province=province, set_code=set_code, year=year, cumulative=cumulative, target=target)
-    row.target, row.decision, row.note = int(target), nfc(decision)[:255], nfc(note)[:5000]
+    row.target, row.decision, row.note = int(target), _s(decision)[:255], _s(note)[:5000]
     row.save()
     record("assessment.plan_target", row, before=before, after=snapshot(row), province_code=province.code)
     return row

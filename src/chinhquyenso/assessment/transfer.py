@@ -165,7 +165,7 @@ def _parse_options_text(value):
 def _text(value, limit: int) -> str:
     if value is None:
         return ""
-    return nfc(str(value))[:limit]
+    return nfc(str(value).replace("\x00", ""))[:limit]
 
 
 def _decimal(value) -> Decimal | None:
@@ -213,7 +213,7 @@ def validate(raw: dict) -> dict:
     where_set = _("Thông tin bộ tiêu chí")
     clean_set = {"code": _text(s.get("code"), 64), "name": _text(s.get("name"), 255),
                  "subject": _text(s.get("subject"), 10), "decision_number": _text(s.get("decision_number"), 64),
-                 "issuer": _text(s.get("issuer"), 255), "note": str(s.get("note") or "")[:5000]}
+                 "issuer": _text(s.get("issuer"), 255), "note": _text(s.get("note"), 5000)}
     if not CODE_RE.match(clean_set["code"]):
         err(where_set, _("mã bộ tiêu chí (code) bắt buộc, chỉ gồm chữ không dấu, số, dấu chấm, gạch."))
     if not clean_set["name"]:
@@ -248,7 +248,7 @@ def validate(raw: dict) -> dict:
             err(where, _("mã nhóm %(c)s bị lặp.") % {"c": code})
         if not name:
             err(where, _("thiếu tên nhóm (name)."))
-        groups[code] = {"code": code, "name": name, "order": order, "note": str(g.get("note") or "")[:5000],
+        groups[code] = {"code": code, "name": name, "order": order, "note": _text(g.get("note"), 5000),
                         "indicators": []}
     if not groups:
         errors.append(_("Bộ tiêu chí phải có ít nhất một nhóm."))
@@ -285,7 +285,7 @@ def _indicator(row: dict) -> tuple[dict, list[str]]:
     clean = {"code": _text(row.get("code"), 16), "name": _text(row.get("name"), 500),
              "method": _text(row.get("method"), 10), "source_kind": _text(row.get("source_kind"), 10) or SourceKind.SELF,
              "source_key": _text(row.get("source_key"), 64), "unit_of_measure": _text(row.get("unit_of_measure"), 32),
-             "verifier": _text(row.get("verifier"), 255), "note": str(row.get("note") or "")[:5000],
+             "verifier": _text(row.get("verifier"), 255), "note": _text(row.get("note"), 5000),
              "threshold": None, "steps": [], "options": [], "evidence": []}
     if not CODE_RE.match(clean["code"]):
         problems.append(_("mã chỉ tiêu (code) bắt buộc, chỉ gồm chữ không dấu, số, dấu chấm, gạch (tối đa 16 ký tự)."))

@@ -27,8 +27,8 @@ MAX_ID = 2**31 - 1
 
 
 def _province(request) -> AdministrativeUnit:
-    code = str(request.GET.get("tinh") or settings.DEMO_PROVINCE_CODE)[:2]
-    province = AdministrativeUnit.objects.current().filter(level=Level.PROVINCE, code=code).first()
+    code = queries.clean_code(request.GET.get("tinh") or settings.DEMO_PROVINCE_CODE)[:2]
+    province = None if not code else AdministrativeUnit.objects.current().filter(level=Level.PROVINCE, code=code).first()
     if province is None:
         raise Http404(_("Không có tỉnh này."))
     return province
@@ -44,7 +44,8 @@ def _year(request, default: int) -> int:
 
 def _commune_set(province, code: str) -> CriteriaSet | None:
     qs = queries.public_sets(province).filter(subject=Subject.COMMUNE)
-    return (qs.filter(code=code[:64]).first() if code else None) or qs.first()
+    code = queries.clean_code(code)
+    return (qs.filter(code=code).first() if code else None) or qs.first()
 
 
 @require_GET
@@ -285,7 +286,8 @@ def evidence(request, pk: int, score_id: int):
 
 @require_GET
 def unit_history(request, code: str):
-    unit = AdministrativeUnit.objects.current().filter(code=code[:10]).exclude(level=Level.DISTRICT).first()
+    code = queries.clean_code(code)[:10]
+    unit = None if not code else AdministrativeUnit.objects.current().filter(code=code[:10]).exclude(level=Level.DISTRICT).first()
     if unit is None:
         raise Http404(_("Không có đơn vị này."))
     rows = queries.history(unit, request.user)

@@ -140,6 +140,19 @@ def test_garbage_input_gives_4xx(client, world):
                 "/danh-gia-cds/don-vi/khong-co/", "/danh-gia-cds/?tinh=zz", "/danh-gia-cds/ke-hoach/?tinh=%00"):
         assert client.get(url).status_code == 404, url
     assert client.get("/danh-gia-cds/?nam=abc").status_code == 200
+    assert client.get("/danh-gia-cds/?bo=%00").status_code == 200  # falls back to the province's set
+    assert client.get("/api/v1/assessment/ranking?bo=%00x").json() == []
+    assert client.get("/api/v1/assessment/units/%00/history").status_code == 404
+    a = services.start_assessment(world.set, world.pc1, 2025)
+    fill_all(world, a)
+    services.submit(a)
+    login_verified(client, world.reviewer)
+    r = client.post(reverse("assessment:detail", args=[a.pk]), {"action": "return", "comment": "Bổ\x00 sung"})
+    assert r.status_code == 400  # the form refuses NUL characters
+    r = client.post(f"/api/v1/assessment/assessments/{a.pk}/return", data='{"comment": "Bổ\\u0000 sung"}',
+                    content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert a.events.last().comment == "Bổ sung"  # the service strips NUL (PostgreSQL text cannot hold it)
 
 
 @pytest.mark.parametrize("page", ["index", "plan", "unit", "workspace"])
