@@ -10,7 +10,7 @@ Who sees an assessment — ONE predicate (`visible_assessments`), three parts OR
 - the reviewers: officials with an explicit Reviewer row for the criteria set who still hold a
   role in REVIEW_ROLES at the agency they review for (accounts.queries.visible_agencies) — every
   state but DRAFT.
-Superusers see everything. docs/adr/0010-assessment-scoring-model.md explains why.
+Superusers see everything. docs/adr/0012-assessment-scoring-model.md explains why.
 """
 
 from __future__ import annotations
