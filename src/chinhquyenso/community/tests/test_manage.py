@@ -59,3 +59,30 @@ def test_question_and_quiz_pages(client, world):
     login_verified(client, world["citizen"])
     assert client.get(reverse("community:questions")).status_code == 403
     assert client.get(url).status_code == 403
+
+
+def test_task_report_page_with_evidence_file(client, world):
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from chinhquyenso.community.models import TaskReport
+    from chinhquyenso.community.services import plans as svc
+
+    plan = svc.create_plan(world["c1_official"], world["c1_pc"], year=2025, title="KH")
+    task = svc.add_task(world["c1_official"], plan, title="NV", owner_agency=world["c1_pc"],
+                        deadline=datetime.date(2025, 12, 31))
+    login_verified(client, world["c1_official"])
+    url = reverse("community:task", args=[task.pk])
+    exe = SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")
+    r = client.post(url, {"status": "done", "progress": 100, "note": "Xong", "evidence_number": "9/BC",
+                          "evidence_date": "2025-06-01", "evidence_file": exe})
+    assert r.status_code == 400 and not TaskReport.objects.exists()
+    pdf = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    r = client.post(url, {"status": "done", "progress": 100, "note": "Xong", "evidence_number": "9/BC",
+                          "evidence_date": "2025-06-01", "evidence_file": pdf})
+    assert r.status_code == 302
+    task.refresh_from_db()
+    assert task.status == "done" and task.evidence_file.name.endswith(".pdf")
+    login_verified(client, world["c2_official"])
+    assert client.get(url).status_code == 404
