@@ -146,6 +146,34 @@ def _event(assessment: Assessment, action: str, user, before: str, comment: str 
                                    comment=comment)
 
 
+def _announce(assessment: Assessment, event: str, key: str, **extra) -> None:
+    """After commit: submitted → the set's reviewers; returned/published → the unit's officials."""
+    from django.urls import reverse
+
+    from chinhquyenso.accounts.models import RoleAssignment, User
+    from chinhquyenso.notifications.services import notify
+
+    context = {"unit_name": assessment.unit.full_name, "year": assessment.year,
+               "set_name": assessment.criteria_set.name, "detail_path": reverse("assessment:detail",
+                                                                                args=[assessment.pk]),
+               "points": str(assessment.points if assessment.points is not None else assessment.self_points),
+               "score_index": str(assessment.score_index or ""), **extra}
+    if event == "assessment.submitted":
+        users = [r.user for r in Reviewer.objects.filter(criteria_set_id=assessment.criteria_set_id)
+                 .select_related("user") if queries.is_reviewer(r.user, assessment)]
+    else:
+        members = RoleAssignment.objects.active().filter(role__in=queries.UNIT_ROLES,
+                                                         agency__path__startswith=assessment.agency.path)
+        users = list(User.objects.filter(is_active=True, pk__in=members.values("user_id")))
+
+    def send():
+        for user in users:
+            notify(event, user, context, dedupe_key=f"{event}:{assessment.pk}:{key}:{user.pk}",
+                   province_code=assessment.province.code)
+
+    transaction.on_commit(send)
+
+
 def _locked(assessment: Assessment) -> Assessment:
     return Assessment.objects.select_for_update().select_related(
         "criteria_set", "province", "unit", "agency").get(pk=assessment.pk)
@@ -420,6 +448,7 @@ def submit(assessment: Assessment, *, user=None) -> Assessment:
     assessment.save(update_fields=["status", "submitted_at", "updated_at"])
     _event(assessment, "submit", user, before)
     record("assessment.submit", assessment, before={"status": before}, after={"status": assessment.status})
+    _announce(assessment, "assessment.submitted", assessment.submitted_at.isoformat())
     return assessment
 
 
@@ -515,6 +544,8 @@ def return_assessment(assessment: Assessment, *, user=None, comment: str = "") -
     _event(assessment, "return", user, before, comment[:5000])
     record("assessment.return", assessment, before={"status": before},
            after={"status": assessment.status, "comment": comment[:500]})
+    _announce(assessment, "assessment.returned", str(assessment.events.order_by("-pk").values_list("pk", flat=True)[0]),
+              comment=comment[:1000])
     return assessment
 
 
@@ -544,6 +575,7 @@ def publish_assessment(assessment: Assessment, *, user=None) -> Assessment:
     _event(assessment, "publish", user, before)
     record("assessment.publish", assessment, before={"status": before},
            after=snapshot(assessment, ["status", "points", "score_index", "completed", "published_at"]))
+    _announce(assessment, "assessment.published", "publish")
     return assessment
 
 

@@ -322,3 +322,19 @@ def test_plan_progress_counts_completed_communes(world):
     [row] = queries.plan_progress(world.province, "TEST-XA")
     assert (row["year"], row["target"].target, row["planned"], row["planned_done"], row["achieved"], row["gap"]) == (
         2025, 2, 2, 1, 1, 1)
+
+
+def test_notifications(world, django_capture_on_commit_callbacks):
+    from chinhquyenso.notifications.models import Notification
+
+    a = services.start_assessment(world.set, world.pc1, 2025)
+    fill_all(world, a)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(a, user=world.clerk1)
+    assert set(Notification.objects.filter(event="assessment.submitted").values_list("user_id", flat=True)) == {
+        world.reviewer.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.return_assessment(a, user=world.reviewer, comment="Bổ sung biên bản")
+    # the commune's specialist is told; the one-stop officer of its centre holds no unit role
+    assert set(Notification.objects.filter(event="assessment.returned").values_list("user_id", flat=True)) == {
+        world.clerk1.pk}
