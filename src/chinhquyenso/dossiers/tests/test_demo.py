@@ -33,7 +33,7 @@ def test_demo_replays_history(calendar, monkeypatch):
     demo.load(w.province, out)
     assert "60 hồ sơ mẫu" in out.getvalue()
     statuses = set(Dossier.objects.values_list("status", flat=True))
-    assert {2, 4, 10} <= statuses and len(statuses) >= 5
+    assert {4, 10} <= statuses and len(statuses) >= 5  # still processing, returned, and others
     assert set(Dossier.objects.values_list("channel", flat=True)) >= {1, 2}
     assert ProcessLogEntry.objects.count() > 150
     demo.load(w.province, io.StringIO())
