@@ -80,6 +80,7 @@ class RatingForm(forms.Form):
 
 class QueueFilterForm(forms.Form):
     q = forms.CharField(label=_("Mã hồ sơ hoặc tên người nộp"), required=False, max_length=100)
+    thu_tuc = forms.TypedChoiceField(label=_("Thủ tục"), required=False, coerce=int, empty_value=None)
     status = forms.TypedChoiceField(label=_("Trạng thái"), required=False, coerce=int, empty_value=None)
     channel = forms.TypedChoiceField(label=_("Kênh"), required=False, coerce=int, empty_value=None,
                                      choices=[("", _("Tất cả"))] + list(Channel.choices))
@@ -89,9 +90,10 @@ class QueueFilterForm(forms.Form):
     han = forms.ChoiceField(label=_("Thời hạn"), required=False, choices=[
         ("", _("Tất cả")), ("qua-han", _("Quá hạn")), ("sap-den-han", _("Sắp đến hạn"))])
 
-    def __init__(self, *args, statuses=(), **kwargs):
+    def __init__(self, *args, statuses=(), procedures=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Tất cả"))] + [(s.value, s.label) for s in statuses]
+        self.fields["thu_tuc"].choices = [("", _("Tất cả"))] + [(pk, name[:90]) for pk, name in procedures]
 
 
 class CounterProcedureForm(forms.Form):

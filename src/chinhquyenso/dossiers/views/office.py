@@ -43,16 +43,22 @@ def _official(request):
 @require_GET
 def queue(request, tab: str = ""):
     _official(request)
+    grant = request.user.role_assignments.active().select_related("agency__province").first()
+    request.user_province_code = grant.agency.province.code if grant else ""
     tabs = dict(QUEUE_TABS)
     if tab and tab not in tabs:
         raise Http404()
     tab = tab or "tat-ca"
     base = queries.for_official(request.user) if tab == "tat-ca" else queries.queue(request.user, tab)
     qs = queries.annotate_deadlines(queries.with_list_related(base))
-    form = QueueFilterForm(request.GET or None, statuses=[s for s in Status if s != Status.DRAFT])
+    # Procedures of the user's province catalogue (one query), for the procedure filter.
+    procedures = (published(province_code=request.user_province_code).values_list("procedure_id", "name")
+                  .order_by("name") if getattr(request, "user_province_code", "") else [])
+    form = QueueFilterForm(request.GET or None, statuses=[s for s in Status if s != Status.DRAFT],
+                           procedures=procedures)
     if form.is_valid():
         data = form.cleaned_data
-        qs = queries.search(qs, q=data["q"], status=data["status"], channel=data["channel"],
+        qs = queries.search(qs, q=data["q"], procedure=data["thu_tuc"], status=data["status"], channel=data["channel"],
                             received_from=data["tu_ngay"], received_to=data["den_ngay"],
                             overdue=True if data["han"] == "qua-han" else None,
                             due_soon=True if data["han"] == "sap-den-han" else None)
