@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chinhquyenso.core.text import mask
 from chinhquyenso.units.models import AdministrativeUnit, Level
+from chinhquyenso.workdays.calendar import VN_TZ
 
-from . import queries, report
+from . import pagecache, queries, report
 from .indicators import REGISTRY, Period, PeriodError, Scope, parse_period
 from .indicators.drilldown import querysets
 
@@ -51,15 +53,24 @@ def _rank_code(request) -> str:
 
 @_guard
 def ioc(request):
-    scope, period = _scope_or_403(request), _period(request)
-    data = report.build(scope, period, rank_code=_rank_code(request))
+    scope, period, rank_code = _scope_or_403(request), _period(request), _rank_code(request)
+    live = bool(request.htmx and request.GET.get("phan") == "so-lieu")
+    today = timezone.localdate(timezone=VN_TZ)
+
+    def page_data() -> dict:
+        data = report.build(scope, period, rank_code=rank_code)
+        if live:
+            return data
+        communes = queries.communes(scope.province) if scope.unit is None and scope.agency is None else []
+        return {**data, "chart": report.chart_data(scope, period), "map": report.map_data(data["ranking"], communes),
+                "overdue_dossiers": queries.overdue_dossiers(scope), "overdue_reports": queries.overdue_reports(scope)}
+
+    # Same data for every user allowed to see this scope (access was checked above).
+    data = pagecache.cached(("live" if live else "page", scope.key, period.key, rank_code, today), page_data)
     context = {**data, "query": request.GET.urlencode(), "periods": _period_choices(period)}
-    if request.htmx and request.GET.get("phan") == "so-lieu":
+    if live:
         return render(request, "dashboard/_live.html", context)
-    communes = queries.communes(scope.province) if scope.unit is None and scope.agency is None else []
     context.update({
-        "chart": report.chart_data(scope, period), "map": report.map_data(data["ranking"], communes),
-        "overdue_dossiers": queries.overdue_dossiers(scope), "overdue_reports": queries.overdue_reports(scope),
         "tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "rank_choices": [REGISTRY[c] for c in ("2.1", "3.3", "3.4", "5.2", "5.1", "4.3", "6.4", "HL")],
     })

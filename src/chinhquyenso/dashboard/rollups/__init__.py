@@ -16,6 +16,7 @@ from django.db.models import F
 
 from chinhquyenso.dossiers.models import Dossier
 
+from .. import pagecache
 from ..models import COUNTERS, DossierFact, Grain, Rollup
 from . import sql
 
@@ -116,6 +117,7 @@ def on_dossier_changed(sender, dossier_id, **kwargs) -> None:
     never breaks the dossier write that already committed; `rebuild_rollups` repairs."""
     try:
         refresh_dossier(dossier_id)
+        pagecache.invalidate()
     except Exception:  # noqa: BLE001 — the dossier write committed; the rollup can be rebuilt
         log.exception("IOC rollup update failed for dossier %s", dossier_id)
 
@@ -143,6 +145,7 @@ def rebuild(province_id: int | None = None) -> dict:
         cur.execute(sql.month_from_procedure_rows("province_id = %s" if province_id else ""), params)
     facts = DossierFact.objects.filter(province_id=province_id) if province_id else DossierFact.objects.all()
     rollups = Rollup.objects.filter(province_id=province_id) if province_id else Rollup.objects.all()
+    pagecache.invalidate()
     return {"facts": facts.count(), "rollups": rollups.count()}
 
 

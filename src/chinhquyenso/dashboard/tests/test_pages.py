@@ -141,3 +141,33 @@ def test_api(client, world, operator, events):
     row = next(r for r in data if r["code"] == "2.1")
     assert (row["value"], row["numerator"], row["denominator"]) == (66.67, 4, 6)
     assert client.get("/api/v1/dashboard/indicators?ky=bad").status_code == 400
+
+
+def _figures(response) -> str:
+    """The page without per-request tokens (CSP nonce, CSRF), so two renders can be compared."""
+    import re
+
+    html = response.content.decode()
+    return re.sub(r'(nonce|csrfmiddlewaretoken|value|content)="[^"]*"', "", html)
+
+
+def test_page_cache_is_invalidated_by_dossier_events(client, world, operator, events, settings):
+    """The IOC page data is cached for the polling interval (dashboard.pagecache) and a dossier
+    change invalidates it: the next render shows the new figures, and a warm render does not read
+    the rollups again."""
+    settings.IOC_CACHE_SECONDS = 60
+    with events():
+        scenario.run(world)
+    _login(client, operator)
+    first = _figures(client.get("/ioc/?ky=2026-03"))
+    with CaptureQueriesContext(connection) as warm:
+        assert _figures(client.get("/ioc/?ky=2026-03")) == first
+    assert "dashboard_rollup" not in " ".join(q["sql"] for q in warm.captured_queries)
+    # A new dossier received in March changes the March figures at the next render.
+    with events():
+        counter_dossier(world, vn_at(2026, 3, 31, 9, 0))
+    after = _figures(client.get("/ioc/?ky=2026-03"))
+    assert after != first
+    with events():  # and again (the generation is bumped on each change)
+        counter_dossier(world, vn_at(2026, 3, 31, 10, 0))
+    assert _figures(client.get("/ioc/?ky=2026-03")) != after
