@@ -3,7 +3,7 @@
 Who sees an assessment — ONE predicate (`visible_assessments`), three parts OR-ed together:
 - the public (anyone): PUBLISHED assessments;
 - the assessed unit: officials holding a role in UNIT_ROLES at the assessed agency or an agency
-  below it (its service centre, its offices) — `member_condition`. This is "membership" (the
+  below it in the same administrative unit (its service centre, its offices) — `member_condition`. This is "membership" (the
   grant's agency path starts with the assessed agency's path), NOT accounts.queries.scope, which
   looks downwards: a province leader whose grant covers every commune PC is a supervisor, not a
   member, and must not edit or read a commune's working draft;
@@ -64,15 +64,18 @@ def _official(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def _membership(user, agency_path_ref: str) -> Exists:
+def _membership(user, agency_path_ref: str, unit_ref: str) -> Exists:
+    """The user holds a unit role at the agency or below it AND in the same administrative unit:
+    a commune's centre and offices belong to the commune, but a commune PC, although below the
+    provincial PC in the agency tree, is not part of the province's own self-assessment."""
     return Exists(RoleAssignment.objects.active().filter(user_id=user.pk, role__in=UNIT_ROLES).filter(
-        StartsWith(F("agency__path"), OuterRef(agency_path_ref))))
+        StartsWith(F("agency__path"), OuterRef(agency_path_ref)), agency__unit_id=OuterRef(unit_ref)))
 
 
 def member_condition(user) -> Q:
     if not _official(user):
         return Q(pk__in=[])
-    return Q(_membership(user, "agency__path"))
+    return Q(_membership(user, "agency__path", "agency__unit_id"))
 
 
 def reviewer_condition(user, set_ref: str = "criteria_set_id") -> Q:
@@ -128,7 +131,7 @@ def startable_agencies(user, criteria_set: CriteriaSet) -> QuerySet[Agency]:
                                kind__in=SUBJECT_AGENCY_KINDS[criteria_set.subject])
     if user.is_superuser:
         return qs
-    return qs.filter(_membership(user, "path"))
+    return qs.filter(_membership(user, "path", "unit_id"))
 
 
 def public_sets(province: AdministrativeUnit) -> QuerySet[CriteriaSet]:

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from chinhquyenso.assessment import queries, services, sources
 from chinhquyenso.assessment.models import Assessment, AssessmentEvent, IndicatorScore, Status
-from chinhquyenso.assessment.tests.conftest import fill_all
+from chinhquyenso.assessment.tests.conftest import fill_all, small_set_bytes
 
 
 def _score(a, code) -> IndicatorScore:
@@ -338,3 +338,16 @@ def test_notifications(world, django_capture_on_commit_callbacks):
     # the commune's specialist is told; the one-stop officer of its centre holds no unit role
     assert set(Notification.objects.filter(event="assessment.returned").values_list("user_id", flat=True)) == {
         world.clerk1.pk}
+
+
+def test_a_commune_is_not_a_member_of_the_province_self_assessment(world):
+    """Commune PCs sit below the provincial PC in the agency tree, but the province's own
+    assessment (the DTI) belongs to province-level agencies only."""
+    dti = services.import_criteria(small_set_bytes(code="DTI-T", subject="province"), province=world.province,
+                                   publish=True)
+    assert not queries.startable_agencies(world.clerk1, dti).exists()
+    with pytest.raises(PermissionDenied):
+        services.start_assessment(dti, world.ubnd, 2025, user=world.clerk1)
+    a = services.start_assessment(dti, world.ubnd, 2025, user=world.reviewer)  # Sở KH&CN prepares it
+    assert not queries.visible_assessments(world.clerk1).filter(pk=a.pk).exists()
+    assert queries.is_member(world.province_leader, a)
