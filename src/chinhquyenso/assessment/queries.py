@@ -168,7 +168,7 @@ def group_summary(scores: list[IndicatorScore], *, final: bool = True) -> list[d
         pts = s.final_points if final else s.self_points
         entry["earned"] += pts or Decimal(0)
         entry["max"] += s.indicator.max_points
-        entry["no_data"] += pts is None
+        entry["no_data"] += s.self_points is None  # not measured, whatever the reviewer then scored
         entry["items"].append(s)
     out = sorted(groups.values(), key=lambda e: (e["group"].order, e["group"].code))
     for e in out:

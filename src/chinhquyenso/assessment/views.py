@@ -253,16 +253,23 @@ def detail(request, pk: int):
     }, status=status)
 
 
+def _n(value) -> str:
+    """A Decimal as people write it in the active language (Vietnamese: 35,48)."""
+    from django.utils.formats import number_format
+
+    return number_format(value.normalize(), use_l10n=True)
+
+
 def _display(score) -> str:
     """The measured value as people read it: "45/50 (90%)", "3 cuộc họp", "Có", an option's label."""
     ind = score.indicator
     if ind.method in (Method.RATIO, Method.THRESHOLD) and score.value_b is not None:
         pct = scoring.percent(score.value_a, score.value_b)
         if score.value_b == 100:
-            return f"{pct.normalize():f}%"
-        return f"{score.value_a.normalize():f}/{score.value_b.normalize():f} ({pct.normalize():f}%)"
+            return f"{_n(pct)}%"
+        return f"{_n(score.value_a)}/{_n(score.value_b)} ({_n(pct)}%)"
     if ind.method == Method.STEPS and score.value_number is not None:
-        return f"{score.value_number.normalize():f} {ind.unit_of_measure}".strip()
+        return f"{_n(score.value_number)} {ind.unit_of_measure}".strip()
     if ind.method == Method.YES_NO and score.value_bool is not None:
         return _("Có") if score.value_bool else _("Không")
     if ind.method == Method.CHOICE and score.value_choice:
