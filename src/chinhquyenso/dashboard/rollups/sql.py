@@ -151,20 +151,33 @@ DUE_EXPR = {"due": "1", "due_on_time": "CASE WHEN f.on_time = TRUE THEN 1 ELSE 0
 
 
 def _branch(grain: str, day_col: str, exprs: dict, *, by_procedure: bool, monthly: bool, where: str) -> str:
+    """One contribution (received / ended / due) of one grain, already summed per rollup key, with
+    the counters it does not touch as 0 — so the final GROUP BY only merges three small sets."""
     start = month_start(f"f.{day_col}") if monthly else f"f.{day_col}"
-    cols = ", ".join(f"{exprs.get(name, '0')} AS {name}" for name in COUNTERS)
+    # Counts cast back to INTEGER: the outer SUM over BIGINT would use slow NUMERIC arithmetic.
+    cols = ", ".join((f"SUM({exprs[name]}) AS {name}" if name == "processing_seconds"
+                      else f"CAST(SUM({exprs[name]}) AS INTEGER) AS {name}") if name in exprs else f"0 AS {name}"
+                     for name in COUNTERS)
     proc = "f.procedure_id" if by_procedure else "0"
     cond = f"f.{day_col} IS NOT NULL" + (f" AND {where}" if where else "")
-    return (f"SELECT '{grain}' AS grain, {start} AS start, f.agency_id, {proc} AS procedure_id, f.unit_id, "
-            f"f.province_id, {cols} FROM {DossierFact._meta.db_table} f WHERE {cond}")
+    return (f"SELECT '{grain}' AS grain, {start} AS start, f.agency_id, {proc} AS procedure_id, "
+            f"MAX(f.unit_id) AS unit_id, MAX(f.province_id) AS province_id, {cols} "
+            f"FROM {DossierFact._meta.db_table} f WHERE {cond} GROUP BY {start}, f.agency_id"
+            + (", f.procedure_id" if by_procedure else ""))
 
 
-def rollup_insert(where: str = "") -> str:
-    """INSERT the three grains of Rollup from DossierFact (optionally only facts matching `where`)."""
-    branches = []
-    for grain, by_procedure, monthly in (("d", False, False), ("p", True, True)):
-        for day_col, exprs in (("received_on", RECEIVED_EXPR), ("ended_on", ENDED_EXPR), ("due_on", DUE_EXPR)):
-            branches.append(_branch(grain, day_col, exprs, by_procedure=by_procedure, monthly=monthly, where=where))
+BRANCHES_PER_GRAIN = 3
+
+
+def rollup_insert(where: str = "", grain: str = "d") -> str:
+    """INSERT one grain ("d" = day × agency, "p" = month × agency × procedure) of Rollup from
+    DossierFact (optionally only facts matching `where`, used BRANCHES_PER_GRAIN times).
+    Each of the three contributions is aggregated on its own (a hash aggregate over the facts with
+    only its own counters), then the three small results are merged — instead of one GROUP BY over
+    three rows per fact with every counter."""
+    by_procedure = monthly = grain == "p"
+    branches = [_branch(grain, day_col, exprs, by_procedure=by_procedure, monthly=monthly, where=where)
+                for day_col, exprs in (("received_on", RECEIVED_EXPR), ("ended_on", ENDED_EXPR), ("due_on", DUE_EXPR))]
     sums = ", ".join(f"SUM({name})" for name in COUNTERS)
     names = ", ".join(COUNTERS)
     table = Rollup._meta.db_table
