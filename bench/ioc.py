@@ -119,11 +119,23 @@ def main(argv=None) -> dict:
     client.force_login(user)
     province = AdministrativeUnit.objects.current().get(level="province", code="38")
     commune = AdministrativeUnit.objects.current().filter(level="commune", province=province).order_by("code").first()
-    result["page_province"] = page_times(client, "/ioc/", args.runs)
-    result["page_commune"] = page_times(client, f"/ioc/?don-vi={commune.code}", args.runs)
-    result["page_province_previous_year"] = page_times(client, "/ioc/?ky=2025", args.runs)
+    from django.test import override_settings
+
+    pages = {"page_province": "/ioc/", "page_commune": f"/ioc/?don-vi={commune.code}",
+             "page_province_previous_year": "/ioc/?ky=2025"}
+    # Uncached: every render recomputes from the rollups (IOC_CACHE_SECONDS = 0). Cached: the
+    # page data is served from dashboard.pagecache (what a poll within 60 s of the last one gets).
+    with override_settings(IOC_CACHE_SECONDS=0):
+        for key, url in pages.items():
+            result[f"{key}_uncached"] = page_times(client, url, args.runs)
+    with override_settings(IOC_CACHE_SECONDS=60):
+        for key, url in pages.items():
+            result[key] = page_times(client, url, args.runs)
+    result["load_average"] = os.getloadavg()
     ok_pages = max(result["page_province"]["median_ms"], result["page_commune"]["median_ms"]) < 300
-    result["targets"] = {"page_under_300ms": ok_pages, "rebuild_within_3x_scan": result["rebuild_over_scan"] <= 3}
+    ok_uncached = max(result["page_province_uncached"]["median_ms"], result["page_commune_uncached"]["median_ms"]) < 300
+    result["targets"] = {"page_under_300ms_cached": ok_pages, "page_under_300ms_uncached": ok_uncached,
+                         "rebuild_within_3x_scan": result["rebuild_over_scan"] <= 3}
     name = args.name or f"ioc-{connection.vendor}-{result['dossiers_in_db']}"
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
@@ -133,9 +145,13 @@ def main(argv=None) -> dict:
     for key in ("generate_seconds", "baseline_scan_s", "rebuild_s", "rebuild_over_scan", "facts", "rollups"):
         if key in result:
             md.append(f"| {key} | {result[key]} |")
-    for key in ("page_province", "page_commune", "page_province_previous_year"):
-        md.append(f"| {key} median / max (ms) | {result[key]['median_ms']} / {result[key]['max_ms']} |")
-    md += ["", f"Targets: page < 300 ms warm: **{ok_pages}**; rebuild ≤ 3× scan: **{result['targets']['rebuild_within_3x_scan']}**."]
+    for key in pages:
+        for suffix, label in (("_uncached", "uncached"), ("", "cached")):
+            r = result[key + suffix]
+            md.append(f"| {key} {label} median / max (ms) | {r['median_ms']} / {r['max_ms']} |")
+    md.append(f"| load average during the run | {', '.join(f'{x:.1f}' for x in result['load_average'])} |")
+    md += ["", f"Targets: page < 300 ms warm — cached: **{ok_pages}**, uncached: **{ok_uncached}**; "
+               f"rebuild ≤ 3× scan: **{result['targets']['rebuild_within_3x_scan']}**."]
     (out / f"{name}.md").write_text("\n".join(md) + "\n")
     print(json.dumps(result, indent=2, default=str))
     return result
