@@ -348,6 +348,55 @@ def publish_set(request, set_id: int):
         return _fail(exc)
 
 
+class ReviewerIn(Schema):
+    username: str = Field(..., max_length=150)
+    agency_id: int = Field(..., ge=1, le=MAX_ID)
+
+
+class ReviewerOut(Schema):
+    username: str
+    full_name: str
+    agency: str
+    agency_id: int
+
+    @staticmethod
+    def resolve_username(obj) -> str:
+        return obj.user.username
+
+    @staticmethod
+    def resolve_full_name(obj) -> str:
+        return obj.user.full_name
+
+    @staticmethod
+    def resolve_agency(obj) -> str:
+        return obj.agency.name
+
+
+@router.get("/sets/{int:set_id}/reviewers", response={200: list[ReviewerOut], 403: ErrorOut, 404: ErrorOut},
+            auth=api_auth, summary="Người được phân công thẩm định bộ tiêu chí")
+def list_reviewers(request, set_id: int):
+    s = _set(request, set_id)
+    if not services._can_manage_sets(request.auth, s.province) and not queries.is_reviewer(request.auth, s):
+        return Reply(403, {"detail": "Chỉ quản trị tỉnh hoặc người thẩm định xem được danh sách này."})
+    return list(s.reviewers.select_related("user", "agency").order_by("user__username"))
+
+
+@router.post("/sets/{int:set_id}/reviewers", response={201: ReviewerOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             auth=api_auth, summary="Phân công người thẩm định (Lãnh đạo/Quản trị tại UBND tỉnh hoặc một sở)")
+def add_reviewer(request, set_id: int, payload: ReviewerIn):
+    from chinhquyenso.accounts.models import User
+
+    s = _set(request, set_id)
+    user = User.objects.filter(username=payload.username.strip().lower().replace("\x00", ""), is_active=True).first()
+    agency = Agency.objects.filter(pk=payload.agency_id).first()
+    if user is None or agency is None:
+        raise HttpError(404, "Không có tài khoản hoặc cơ quan này.")
+    try:
+        return Reply(201, services.assign_reviewer(s, user, agency, user=request.auth))
+    except (ValidationError, PermissionDenied) as exc:
+        return _fail(exc)
+
+
 # --- assessments ---------------------------------------------------------------------------------
 
 class AssessmentFilter(Schema):

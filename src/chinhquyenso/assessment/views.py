@@ -97,8 +97,10 @@ def set_detail(request, set_id: int):
     for g in groups:
         g.items = [i for i in indicators if i.group_id == g.pk]
     can_manage = request.user.is_authenticated and services._can_manage_sets(request.user, s.province)
+    reviewers = list(s.reviewers.select_related("user", "agency").order_by("user__full_name")) \
+        if can_manage or queries.is_reviewer(request.user, s) else []
     return render(request, "assessment/set.html", {
-        "s": s, "groups": groups, "can_publish": can_manage and s.status == SetStatus.DRAFT,
+        "s": s, "groups": groups, "can_publish": can_manage and s.status == SetStatus.DRAFT, "reviewers": reviewers,
     })
 
 

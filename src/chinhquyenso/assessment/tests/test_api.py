@@ -94,3 +94,20 @@ def test_import_through_the_api(client, world, content, status):
     login_verified(client, world.clerk1)
     assert client.post(f"{API}/sets/import?tinh=38", {"file": SimpleUploadedFile("b.json", content)}).status_code in (
         403, 422)
+
+
+def test_reviewer_assignment_through_the_api(client, world):
+    from chinhquyenso.accounts.models import Role
+    from chinhquyenso.accounts.tests.factories import RoleAssignmentFactory
+
+    leader = RoleAssignmentFactory(role=Role.LEADER, agency=world.ubnd).user
+    url = f"{API}/sets/{world.set.pk}/reviewers"
+    login_verified(client, world.clerk1)
+    assert _json(client, "post", url, {"username": leader.username, "agency_id": world.ubnd.pk}).status_code == 403
+    assert client.get(url).status_code == 403
+    login_verified(client, world.reviewer)
+    r = _json(client, "post", url, {"username": world.clerk1.username, "agency_id": world.skhcn.pk})
+    assert r.status_code == 422 and "Lãnh đạo hoặc Quản trị cơ quan" in r.json()["errors"][0]
+    r = _json(client, "post", url, {"username": leader.username, "agency_id": world.ubnd.pk})
+    assert r.status_code == 201 and r.json()["agency"] == "UBND Tỉnh Thanh Hóa"
+    assert sorted(x["username"] for x in client.get(url).json()) == sorted([leader.username, world.reviewer.username])
