@@ -13,6 +13,7 @@ urlpatterns: list = [
     path("cua-toi/", citizen.mine, name="mine"),
     path("cua-toi/<int:pk>/", citizen.mine_detail, name="mine_detail"),
     path("cua-toi/<int:pk>/tep/<int:component_id>/", citizen.mine_file, name="mine_file"),
+    path("cua-toi/<int:pk>/ket-qua/<int:result_id>/", citizen.mine_result, name="mine_result"),
     path("cua-toi/<int:pk>/<slug:action>/", citizen.mine_action, name="mine_action"),
     # Officers
     path("xu-ly/", office.queue, name="queue"),
@@ -21,6 +22,9 @@ urlpatterns: list = [
     path("xu-ly/<int:pk>/so-hoa/", office.scan, name="scan"),
     path("xu-ly/<int:pk>/tep/<int:component_id>/", office.office_file, name="office_file"),
     path("xu-ly/<int:pk>/thao-tac/<slug:action>/", office.act, name="act"),
+    path("xu-ly/<int:pk>/phi/<int:fee_id>/", office.pay, name="pay"),
+    path("xu-ly/<int:pk>/ket-qua/", office.add_result, name="add_result"),
+    path("xu-ly/<int:pk>/ket-qua/<int:result_id>/", office.office_result, name="office_result"),
     path("tiep-nhan/", office.counter, name="counter"),
     # Legal slips (BM.01–BM.06) and the national-portal sync screens live in their own packages.
     path("phieu/", include("chinhquyenso.dossiers.slips.urls")),

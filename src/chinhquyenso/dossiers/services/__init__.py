@@ -2,6 +2,7 @@
 
     start_draft, save_draft, attach_component, remove_component, submit        (citizens, online)
     receive_at_counter                                                           (walk-in, channel 1/3)
+    record_payment, attach_result                                                (fees paid, electronic results)
     import_from_national_portal                                                  (Cổng DVCQG, status 1 channel 2)
     perform(dossier_id, action, *, actor, **payload)                             (any workflow.TRANSITIONS row)
     sweep                                                                        (background deadline sweep)
@@ -21,11 +22,12 @@ from .intake import (
     start_draft,
     submit,
 )
+from .payments import attach_result, record_payment
 from .sweep import sweep
 from .transitions import perform
 
 __all__ = [
-    "Conflict", "DossierError", "NotAllowed", "NotFound", "attach_component", "check_file",
+    "Conflict", "DossierError", "NotAllowed", "NotFound", "attach_component", "attach_result", "record_payment", "check_file",
     "default_reception_agency", "default_resolving_agency", "import_from_national_portal", "next_code", "perform",
     "receive_at_counter", "remove_component", "save_draft", "start_draft", "submit", "sweep",
 ]

@@ -206,3 +206,63 @@ def test_citizen_rates_a_returned_dossier_once(client, world):
     assert dossier.rating == 2
     page = client.get(reverse("dossiers:mine_detail", args=[dossier.pk])).content.decode()
     assert "Gửi đánh giá" not in page
+
+
+def _finished(world):
+    from chinhquyenso.dossiers import services
+
+    dossier = counter_dossier(world, None)
+    Dossier.objects.filter(pk=dossier.pk).update(applicant_user=world.citizen)
+    services.perform(dossier.pk, "transfer", actor=world.officer)
+    services.perform(dossier.pk, "forward", actor=world.specialist)
+    services.perform(dossier.pk, "approve", actor=world.leader)
+    return dossier
+
+
+def test_officer_records_a_fee_payment_once(client, world):
+    dossier = counter_dossier(world, None)
+    fee = dossier.fees.get()
+    client.force_login(world.officer)
+    client.post(reverse("dossiers:pay", args=[dossier.pk, fee.pk]), {"method": "cash", "reference": "BL-0001"})
+    fee.refresh_from_db()
+    assert fee.status == "paid" and fee.method == "cash" and fee.reference == "BL-0001" and fee.paid_at
+    response = client.post(reverse("dossiers:pay", args=[dossier.pk, fee.pk]), {"method": "cash"}, follow=True)
+    assert "đã được ghi nhận" in response.content.decode()
+    client.force_login(world.specialist)  # not the one-stop desk
+    other = counter_dossier(world, None).fees.get()
+    client.post(reverse("dossiers:pay", args=[other.dossier_id, other.pk]), {"method": "cash"})
+    other.refresh_from_db()
+    assert other.status == "unpaid"
+
+
+def test_bad_payment_method_is_refused(client, world):
+    dossier = counter_dossier(world, None)
+    client.force_login(world.officer)
+    client.post(reverse("dossiers:pay", args=[dossier.pk, dossier.fees.get().pk]), {"method": "bitcoin"})
+    assert dossier.fees.get().status == "unpaid"
+
+
+def test_electronic_result_attached_and_downloaded_by_the_applicant(client, world):
+    dossier = _finished(world)
+    client.force_login(world.officer)
+    client.post(reverse("dossiers:add_result", args=[dossier.pk]), {
+        "name": "Giấy khai sinh (bản điện tử)", "number_symbol": "12/2026",
+        "file": SimpleUploadedFile("kq.pdf", PDF)})
+    result = dossier.results.exclude(file="").get()
+    assert result.electronic
+    client.force_login(world.citizen)
+    download = client.get(reverse("dossiers:mine_result", args=[dossier.pk, result.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    client.force_login(world.other_citizen)
+    assert client.get(reverse("dossiers:mine_result", args=[dossier.pk, result.pk])).status_code == 404
+
+
+def test_result_file_refused_before_finishing_or_when_not_a_pdf(client, world):
+    dossier = counter_dossier(world, None)
+    client.force_login(world.officer)
+    client.post(reverse("dossiers:add_result", args=[dossier.pk]), {"name": "KQ", "file": SimpleUploadedFile("k.pdf", PDF)})
+    assert not dossier.results.exists()
+    finished = _finished(world)
+    client.post(reverse("dossiers:add_result", args=[finished.pk]),
+                {"name": "KQ", "file": SimpleUploadedFile("k.pdf", b"<html>not a pdf</html>")})
+    assert not finished.results.exclude(file="").exists()

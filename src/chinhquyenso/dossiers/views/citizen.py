@@ -22,7 +22,7 @@ from .. import queries, services
 from ..forms import ApplicantForm, CommuneChoiceForm, DeliveryForm, LookupForm, RatingForm, UploadForm
 from ..models import Dossier
 from ..workflow import Status
-from .common import component_file, fee_qr, page_of, rate_limited, report, timeline
+from .common import component_file, fee_qr, page_of, rate_limited, report, result_file, timeline
 
 LOOKUPS_PER_10_MIN = 30
 WIZARD_STEPS = [("nguoi-nop", gettext_lazy("Người nộp")), ("giay-to", gettext_lazy("Giấy tờ")),
@@ -268,3 +268,12 @@ def mine_file(request, pk: int, component_id: int):
     if dossier is None:
         raise Http404()
     return component_file(get_object_or_404(dossier.components.filter(is_deleted=False), pk=component_id))
+
+
+@login_required
+@require_GET
+def mine_result(request, pk: int, result_id: int):
+    dossier = queries.for_citizen(request.user).filter(pk=pk).first()
+    if dossier is None:
+        raise Http404()
+    return result_file(get_object_or_404(dossier.results.exclude(file=""), pk=result_id))

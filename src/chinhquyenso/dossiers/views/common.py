@@ -64,3 +64,7 @@ def component_file(component: DossierComponent) -> FileResponse:
         raise Http404("Thành phần này không có tệp.")
     return FileResponse(component.file.open("rb"), filename=component.file_name or component.file.name,
                         content_type=component.content_type or "application/octet-stream")
+
+
+def result_file(result) -> FileResponse:
+    return FileResponse(result.file.open("rb"), filename=result.file.name.rsplit("/", 1)[-1])

@@ -23,8 +23,9 @@ from chinhquyenso.procedures.queries import published
 
 from .. import queries, services
 from ..forms import ApplicantForm, CounterDeliveryForm, CounterProcedureForm, QueueFilterForm
+from ..models import PaymentMethod
 from ..workflow import Status, transition
-from .common import component_file, fee_qr, page_of, report, timeline
+from .common import component_file, fee_qr, page_of, report, result_file, timeline
 
 QUEUE_TABS = [
     ("tiep-nhan", gettext_lazy("Chờ tiếp nhận")), ("chuyen-xu-ly", gettext_lazy("Chờ chuyển xử lý")),
@@ -111,7 +112,7 @@ def detail(request, pk: int):
     return render(request, "dossiers/office_detail.html", {
         "dossier": dossier, "timeline": timeline(dossier), "actions": forms_for, "qr": fee_qr(dossier),
         "components": [c for c in dossier.components.all() if not c.is_deleted],
-        "status_labels": dict(Status.choices),
+        "status_labels": dict(Status.choices), "payment_methods": PaymentMethod.choices,
     })
 
 
@@ -169,6 +170,43 @@ def scan(request, pk: int):
         except services.DossierError as err:
             report(request, err)
     return redirect("dossiers:office_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def pay(request, pk: int, fee_id: int):
+    _official(request)
+    dossier = _visible(request, pk)
+    try:
+        services.record_payment(dossier.pk, fee_id, actor=request.user, method=request.POST.get("method", ""),
+                                reference=request.POST.get("reference", "")[:128])
+        messages.success(request, _("Đã ghi nhận nộp phí."))
+    except services.DossierError as err:
+        report(request, err)
+    return redirect("dossiers:office_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def add_result(request, pk: int):
+    _official(request)
+    dossier = _visible(request, pk)
+    try:
+        services.attach_result(dossier.pk, actor=request.user, name=request.POST.get("name", ""),
+                               number_symbol=request.POST.get("number_symbol", ""),
+                               uploaded_file=request.FILES.get("file"))
+        messages.success(request, _("Đã đính kèm kết quả điện tử."))
+    except services.DossierError as err:
+        report(request, err)
+    return redirect("dossiers:office_detail", pk=pk)
+
+
+@login_required
+@require_GET
+def office_result(request, pk: int, result_id: int):
+    _official(request)
+    dossier = _visible(request, pk)
+    return result_file(get_object_or_404(dossier.results.exclude(file=""), pk=result_id))
 
 
 @login_required
