@@ -13,7 +13,7 @@ from chinhquyenso.core.text import mask
 from chinhquyenso.units.models import AdministrativeUnit, Level
 from chinhquyenso.workdays.calendar import VN_TZ
 
-from . import pagecache, queries, report
+from . import feeds, pagecache, queries, report
 from .indicators import REGISTRY, Period, PeriodError, Scope, parse_period
 from .indicators.drilldown import querysets
 
@@ -71,6 +71,8 @@ def ioc(request):
     if live:
         return render(request, "dashboard/_live.html", context)
     context.update({
+        # Read per request: the sector series a user may read depend on the user.
+        "community": feeds.community_figures(scope, period), "sector_rows": feeds.sector_figures(scope, request.user),
         "tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "rank_choices": [REGISTRY[c] for c in ("2.1", "3.3", "3.4", "5.2", "5.1", "4.3", "6.4", "HL")],
     })
