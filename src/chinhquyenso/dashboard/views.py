@@ -15,7 +15,7 @@ from chinhquyenso.workdays.calendar import VN_TZ
 
 from . import feeds, pagecache, queries, report
 from .indicators import REGISTRY, Period, PeriodError, Scope, parse_period
-from .indicators.drilldown import querysets
+from .indicators.drilldown_rows import querysets
 
 PAGE_SIZE = 25
 

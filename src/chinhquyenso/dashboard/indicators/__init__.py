@@ -249,7 +249,7 @@ def ranking(code: str, unit_or_agency, period: Period, *, group: str = "unit", t
 
 def drilldown(code: str, *, unit_or_agency, period: Period, today=None):
     """(numerator queryset, denominator queryset) of the rows behind the figure."""
-    from .drilldown import querysets
+    from .drilldown_rows import querysets
     return querysets(code, _scope(unit_or_agency), period, today=today)
 
 
