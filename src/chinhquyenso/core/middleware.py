@@ -47,3 +47,21 @@ class VietnameseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path or the query string is never meaningful, and PostgreSQL refuses
+    it in text values (DataError → 500 deep in a view). Refuse it up front with a 400, for every
+    page and endpoint at once."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get(
+            "QUERY_STRING", ""
+        ):
+            from django.http import HttpResponseBadRequest
+
+            return HttpResponseBadRequest("Yêu cầu chứa ký tự không hợp lệ.".encode(), content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -145,8 +145,10 @@ def _rows(spec: DemoSeries, communes: list[AdministrativeUnit], starts: list[dat
 
 def load(province: AdministrativeUnit, stdout, *, today: datetime.date | None = None) -> None:
     today = today or datetime.date.today()
-    agencies = {a.short_name: a for a in Agency.objects.filter(province=province, is_active=True)
-                .exclude(short_name="")}
+    # Province-level agencies only: commune offices reuse short names such as "VP", and which one a
+    # dict kept depended on the database's row order.
+    agencies = {a.short_name: a for a in Agency.objects.filter(province=province, unit=province, is_active=True)
+                .exclude(short_name="").order_by("path")}
     province_pc = Agency.objects.filter(unit=province, parent__isnull=True).order_by("path").first()
     if province_pc is None:
         stdout.write("sectordata: chưa có cơ quan của tỉnh, bỏ qua số liệu ngành mẫu.")
