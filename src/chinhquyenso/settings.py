@@ -155,6 +155,22 @@ def database_from_url(url: str) -> dict:
 
 
 DATABASES = {"default": database_from_url(env("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'db.sqlite3'}"))}
+# --- Databases for scale-out (docs/configuration.md "Scale-out", docs/deploy/) ------------------
+# DATABASE_REPLICA_URL: a streaming replica; the IOC and search pages read from it
+# (core.dbrouter, explicit use_replica()), everything else and every write uses "default". Its
+# test database is the default one (TEST MIRROR).
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_from_url(env("DATABASE_REPLICA_URL"))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["chinhquyenso.core.dbrouter.ReplicaRouter"]
+# Behind PgBouncer in transaction pooling mode: no server-side cursors (a cursor would outlive
+# the pooled transaction) and no persistent connections (PgBouncer pools them).
+if env_bool("DB_PGBOUNCER"):
+    for _db in DATABASES.values():
+        if _db["ENGINE"] == "django.db.backends.postgresql":
+            _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+            _db["CONN_MAX_AGE"] = 0
+# --- end of databases for scale-out -------------------------------------------------------------
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -196,27 +212,73 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(PROJECT_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(PROJECT_DIR / "var" / "media")))
+# --- Uploaded files (docs/configuration.md "Scale-out") -----------------------------------------
+# MEDIA_ROOT on the local disk by default. STORAGE_BACKEND=s3 keeps them in any S3-compatible store
+# (MinIO, Ceph RGW, a government cloud's object storage) so several application hosts share them.
+# Files stay private: no ACL, signed URLs, and the platform's own views stream them after the
+# access check. Every read and write goes through the storage API (FieldFile.open/save).
+STORAGE_BACKEND = env("STORAGE_BACKEND", "filesystem")
+if STORAGE_BACKEND not in {"filesystem", "s3"}:
+    raise ValueError(f"STORAGE_BACKEND must be 'filesystem' or 's3', not {STORAGE_BACKEND!r}")
+_DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if STORAGE_BACKEND == "s3":
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env("AWS_S3_REGION_NAME") or None,
+            "access_key": env("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
+            "location": env("AWS_LOCATION"),  # key prefix, e.g. the province code
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE") or None,  # "path" for most on-premises stores
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": int(env("AWS_QUERYSTRING_EXPIRE", "600")),
+            "file_overwrite": False,
+        },
+    }
+    if not _DEFAULT_STORAGE["OPTIONS"]["bucket_name"]:
+        raise ValueError("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# --- end of uploaded files ----------------------------------------------------------------------
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     # WhiteNoise warns on every request when STATIC_ROOT is missing; in development files come
     # from the finders, so an empty folder is all it needs.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
-# Background work: django.tasks with the database backend, so the default run needs no broker.
-TASKS = {
-    "default": {
-        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "notifications"],
-    }
+# --- Background tasks (ADR 0013; docs/configuration.md "Scale-out") -----------------------------
+# django.tasks with the database backend by default, so the default run needs no broker.
+# TASKS_BACKEND=celery (or a dotted backend path) sends the same tasks to Celery on RabbitMQ or
+# Redis (CELERY_BROKER_URL) with no change to task code. One queue per concern, so worker hosts
+# can be sized per queue: notifications, PDF rendering and signing, national-portal sync,
+# document exchange, IOC rollups, and everything else on "default".
+TASK_QUEUES = ["default", "notifications", "signing", "national_sync", "exchange", "rollups"]
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "celery": "chinhquyenso.core.tasks_celery.CeleryBackend",
 }
+TASKS_BACKEND = _TASK_BACKENDS.get(env("TASKS_BACKEND", "database"), env("TASKS_BACKEND"))
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": TASK_QUEUES}}
+# Read by the Celery app (namespace CELERY) only when the Celery backend is used.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or None
+if TASKS_BACKEND == "chinhquyenso.core.tasks_celery.CeleryBackend":
+    # Prefix of the broker queue names, to share one broker between deployments (or test runs).
+    TASKS["default"]["OPTIONS"] = {"QUEUE_PREFIX": env("CELERY_QUEUE_PREFIX")}
+# IOC rollups after a dossier change: in the signal receiver (default, the page is exact at once)
+# or as a task on the "rollups" queue (the write path does not wait for them).
+DASHBOARD_ROLLUPS_IN_TASK = env_bool("DASHBOARD_ROLLUPS_IN_TASK")
+# --- end of background tasks ------------------------------------------------------------------
 
 # E-mail (Django 6.1 MAILERS): console in development, SMTP in production or when EMAIL_HOST is set.
 MAILERS = {
@@ -342,3 +404,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Personal data (Law 91/2025) — Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15; docs/personal-data.md.
+# Days after a field report is closed (published, closed, refused, merged) before its reporter's
+# identity is erased, and after a question is published or refused before its asker's is
+# (command personal_data_retention). One year: past the 90-day complaint period and the yearly
+# Decision 766 / DTI reporting cycle that may still need a call-back.
+FEEDBACK_REPORTER_RETENTION_DAYS = int(env("FEEDBACK_REPORTER_RETENTION_DAYS", "365"))
+QUESTIONS_ASKER_RETENTION_DAYS = int(env("QUESTIONS_ASKER_RETENTION_DAYS", "365"))

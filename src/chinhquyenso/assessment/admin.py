@@ -3,20 +3,14 @@ the cycle), so the audit trail and the history stay complete."""
 
 from django.contrib import admin
 
-from chinhquyenso.core.admin import ReadOnlyAdmin
+from chinhquyenso.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Assessment, AssessmentEvent, CriteriaSet, Indicator, PlanCommune, PlanTarget, Reviewer
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(ReadOnlyInline):
     model = Indicator
     fields = ("code", "name", "max_points", "method", "threshold", "source_kind", "source_key", "verifier")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CriteriaSet)
@@ -27,15 +21,9 @@ class CriteriaSetAdmin(ReadOnlyAdmin):
     inlines = [IndicatorInline]
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = AssessmentEvent
     fields = ("at", "action", "from_status", "to_status", "actor", "comment")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Assessment)

@@ -165,7 +165,7 @@ def workspace(request):
     if request.method == "POST":
         set_id = str(request.POST.get("set", ""))
         s = queries.public_sets(province).filter(pk=int(set_id)).first() \
-            if set_id.isdigit() and int(set_id) <= MAX_ID else None
+            if set_id.isascii() and set_id.isdigit() and int(set_id) <= MAX_ID else None
         if s is None:
             messages.error(request, _("Không có bộ tiêu chí này."))
         else:

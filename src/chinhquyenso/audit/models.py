@@ -38,6 +38,13 @@ class AuditEntry(models.Model):
     after = models.JSONField(null=True, blank=True)
     # Denormalised so a national deployment can shard the trail by province like its records.
     province_code = models.CharField(max_length=8, blank=True, db_index=True)
+    # The hash chain (chain.py, ADR 0013). content_hash is computed when the entry is written; seq,
+    # prev_hash and hash when it is sealed: at insert on SQLite, at commit on PostgreSQL (deferred
+    # trigger), so the chain order is the commit order and never forks.
+    content_hash = models.CharField(max_length=64, blank=True)
+    seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -57,3 +64,19 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditImmutableError("Nhật ký kiểm toán không được xóa.")
+
+
+class ChainHead(models.Model):
+    """The end of the chain: one row (id 1) holding the last sealed position and hash. Every seal
+    locks it, which serializes appends; its values also reveal entries cut from the end."""
+
+    seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+    last_entry_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "đầu chuỗi nhật ký"
+        verbose_name_plural = "đầu chuỗi nhật ký"
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.last_hash}"

@@ -119,7 +119,7 @@ def team_detail(request, pk: int):
             elif action == "leave":
                 raw = request.POST.get("member", "")
                 member = TeamMember.objects.filter(team=team, pk=int(raw)).first() \
-                    if raw.isdigit() and len(raw) < 18 else None
+                    if raw.isascii() and raw.isdigit() and len(raw) < 18 else None
                 if member is None:
                     raise ValidationError(_("Không có thành viên này."))
                 team_services.remove_member(request.user, member)

@@ -1,3 +1,5 @@
+from django.http import HttpResponseBadRequest
+
 from .context import Actor, client_ip, reset_actor, set_actor
 
 
@@ -58,10 +60,7 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get(
-            "QUERY_STRING", ""
-        ):
-            from django.http import HttpResponseBadRequest
-
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "\x00" in query or "%00" in query:
             return HttpResponseBadRequest("Yêu cầu chứa ký tự không hợp lệ.".encode(), content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -34,20 +34,21 @@ def community_figures(scope: Scope, period: Period) -> dict:
 
 def sector_figures(scope: Scope, user) -> list[dict]:
     """Latest value of each series the user may read: the commune's own value, or for a province
-    the communes' sum (count series) and how many communes reported."""
+    the communes' sum (count series) and how many communes reported. Three queries at most."""
     unit = _unit(scope)
+    series_list = sector.series_definitions(scope.province, user=user)
     rows = []
-    for series in sector.series_definitions(scope.province, user=user):
-        row = {"series": series, "value": None, "period": "", "units": None}
-        if unit.pk != scope.province.pk:
-            obs = sector.latest(unit, series.code, user=user)
-            if obs is not None:
-                row.update(value=obs.value, period=period_label(obs.period_start, series.granularity))
-        else:
-            totals = sector.province_totals(series)
-            if totals:
-                start = max(totals)
-                row.update(value=totals[start]["total"], units=totals[start]["units"],
-                           period=period_label(start, series.granularity))
-        rows.append(row)
+    if unit.pk != scope.province.pk:
+        latest_rows = sector.latest_for_unit(unit, series_list)
+        for series in series_list:
+            obs = latest_rows.get(series.pk)
+            rows.append({"series": series, "value": obs.value if obs else None, "units": None,
+                         "period": period_label(obs.period_start, series.granularity) if obs else ""})
+        return rows
+    totals = sector.latest_province_totals(series_list)
+    for series in series_list:
+        total = totals.get(series.pk)
+        rows.append({"series": series, "value": total["total"] if total else None,
+                     "units": total["units"] if total else None,
+                     "period": period_label(total["period_start"], series.granularity) if total else ""})
     return rows

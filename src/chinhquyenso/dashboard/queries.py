@@ -43,7 +43,7 @@ def resolve_scope(user, *, unit_code: str = "", agency_id: str = "") -> Scope | 
     """The scope asked for, if the user may see it (None otherwise)."""
     visible = ioc_agencies(user)
     if agency_id:
-        if not str(agency_id).isdigit():
+        if not (str(agency_id).isascii() and str(agency_id).isdigit()):  # "²".isdigit() is True
             return None
         agency = visible.filter(pk=int(agency_id)).select_related("unit", "province").first()
         return Scope(agency.province, agency=agency) if agency else None

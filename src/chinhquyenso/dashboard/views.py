@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chinhquyenso.core.dbrouter import replica_reads
 from chinhquyenso.core.text import mask
 from chinhquyenso.units.models import AdministrativeUnit, Level
 from chinhquyenso.workdays.calendar import VN_TZ
@@ -37,6 +38,7 @@ def _scope_or_403(request) -> Scope:
 
 def _guard(view):
     @login_required
+    @replica_reads  # IOC reads go to the read replica when one is configured (core.dbrouter)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
@@ -135,6 +137,7 @@ def export_pdf(request):
     return response
 
 
+@replica_reads
 def public_statistics(request):
     """Public: aggregate figures per province or commune with the definitions next to them."""
     code = (request.GET.get("don-vi") or getattr(settings, "DEMO_PROVINCE_CODE", "38")).strip()[:10]

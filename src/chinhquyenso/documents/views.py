@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chinhquyenso.core.dbrouter import replica_reads
+
 from . import exports, outgoing, services, signing
 from .forms import ActionForm, DraftForm, FilterForm, IncomingForm
 from .models import Attachment, Direction
@@ -36,6 +38,9 @@ def _errors(exc: ValidationError) -> list[str]:
 
 @require_GET
 @official_required
+# A search reads from the replica when one is configured (core.dbrouter); the plain register list
+# stays on the primary, so a clerk sees the document just registered.
+@replica_reads(when=lambda request, *args, **kwargs: bool(request.GET.get("q")))
 def register_list(request, direction: str):
     form = FilterForm(request.GET or None)
     status = 200

@@ -2,21 +2,15 @@
 
 from django.contrib import admin
 
-from chinhquyenso.core.admin import ReadOnlyAdmin
+from chinhquyenso.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import DailyCounter, Dossier, ProcessLogEntry
 
 
-class LogInline(admin.TabularInline):
+class LogInline(ReadOnlyInline):
     model = ProcessLogEntry
     fields = ("seq", "action", "status_before", "status_after", "actor_name", "actor_role", "content", "started_at",
               "due_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Dossier)

@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 
 from chinhquyenso.accounts.auth import api_auth
 from chinhquyenso.agencies.models import Agency
+from chinhquyenso.audit.services import record_personal_data_view
 from chinhquyenso.core.pagination import BoundedLimitOffsetPagination
 from chinhquyenso.core.text import mask
 
@@ -331,7 +332,12 @@ def list_dossiers(request: HttpRequest, filters: Query[ListFilter]):
 @router.get("/{int:dossier_id}", response={200: DossierDetailOut, 404: Error}, auth=api_auth,
             summary="Chi tiết hồ sơ: quá trình xử lý, giấy tờ, phí, kết quả")
 def get_dossier(request: HttpRequest, dossier_id: int):
-    return _visible(request, dossier_id)
+    dossier = _visible(request, dossier_id)
+    if dossier.applicant_user_id != request.auth.pk:  # an official reading the full identity: logged (Luật BVDLCN 91/2025)
+        shown = [f for f in ("applicant_id_number", "applicant_phone") if getattr(dossier, f)]
+        if shown:
+            record_personal_data_view(dossier, shown, actor=request.auth)
+    return dossier
 
 
 @router.get("/{int:dossier_id}/actions", response={200: list[ActionOut], 404: Error}, auth=api_auth,

@@ -1,15 +1,14 @@
-"""Background work of the exchange (django.tasks; run `manage.py db_worker --queue-name '*'`).
-
-Queue "default" for now: settings.TASKS lists only "default" and "notifications" (an "exchange"
-queue is requested from the lead). Retries are explicit (services.attempt_send re-enqueues with
-run_after), so the schedule survives a switch of task backend."""
+"""Background work of the exchange (django.tasks, queue "exchange"; run `manage.py db_worker
+--queue-name '*'` or a Celery worker with `-Q exchange`). Retries are explicit
+(services.attempt_send re-enqueues with run_after), so the schedule survives a switch of task
+backend."""
 
 from django.tasks import task
 
 from chinhquyenso.core.context import Actor, reset_actor, set_actor
 
 
-@task()
+@task(queue_name="exchange")
 def send_message(message_id: int) -> str:
     from . import services
 
@@ -20,7 +19,7 @@ def send_message(message_id: int) -> str:
         reset_actor(token)
 
 
-@task()
+@task(queue_name="exchange")
 def poll_inboxes() -> dict:
     """Fetch packages for every hosted endpoint; run it every minute from a scheduler or cron
     (`manage.py exchange_poll`)."""
@@ -33,7 +32,7 @@ def poll_inboxes() -> dict:
         reset_actor(token)
 
 
-@task()
+@task(queue_name="exchange")
 def sweep() -> dict:
     from . import services
 

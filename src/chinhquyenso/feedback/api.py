@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 
 from chinhquyenso.accounts.auth import ApiTokenAuth, api_auth
 from chinhquyenso.agencies.models import Agency
+from chinhquyenso.audit.services import record_personal_data_view
 from chinhquyenso.core.context import client_ip
 from chinhquyenso.core.pagination import BoundedLimitOffsetPagination
 from chinhquyenso.units.models import AdministrativeUnit, Level
@@ -289,6 +290,9 @@ def _detail(request, report: Report) -> Report:
         c = ReporterContact.objects.filter(report=report).first()
         if c is not None:
             report.reporter = {"name": c.name, "phone": c.phone, "email": c.email, "has_account": bool(c.user_id)}
+            shown = [f for f in ("name", "phone", "email") if getattr(c, f)]
+            if shown:  # logged like the web page (Luật BVDLCN 91/2025)
+                record_personal_data_view(report, shown, actor=request.auth)
     return report
 
 

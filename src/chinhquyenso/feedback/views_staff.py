@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chinhquyenso.agencies.models import Agency
+from chinhquyenso.audit.services import record_personal_data_view
 from chinhquyenso.core.text import mask
 
 from . import queries, services, workflow
@@ -69,6 +70,10 @@ def detail(request, number: str):
     actions = [t for t in workflow.TRANSITIONS.values() if report.status in t.sources and (
         (t.who == workflow.OPERATOR and operator) or (t.who == workflow.AGENCY and handler))]
     contact = ReporterContact.objects.filter(report=report).first() if operator else None
+    if contact is not None:  # the reporter's identity, unmasked: who saw it is logged (Luật BVDLCN 91/2025)
+        shown = [f for f in ("name", "phone", "email") if getattr(contact, f)]
+        if shown:
+            record_personal_data_view(report, shown, actor=request.user)
     agencies = []
     if operator and any(t.name == "assign" for t in actions):
         agencies = list(Agency.objects.filter(province_id=report.province_id, is_active=True)

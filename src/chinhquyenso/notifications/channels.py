@@ -85,6 +85,15 @@ class BaseChannel:
     def send(self, message: OutgoingMessage) -> SendResult:
         raise NotImplementedError
 
+    def find_sent(self, message: OutgoingMessage) -> SendResult | None:
+        """The provider's record of a message it already accepted under `message.reference`, or
+        None when it has none or cannot be asked. services.attempt_delivery asks before every
+        retry, so an attempt whose outcome was never recorded (the worker was killed after the
+        provider accepted the message, or the answer was lost) is recorded as sent instead of
+        being sent twice. A channel that cannot answer keeps at-least-once delivery after such a
+        crash; a provider that can be queried by reference should implement this."""
+        return None
+
 
 # --- registry --------------------------------------------------------------------------------
 
@@ -153,6 +162,12 @@ class LocalChannel(BaseChannel):
             reference=message.reference,
         )
         return SendResult(provider_message_id=f"local-{local.pk}")
+
+    def find_sent(self, message: OutgoingMessage) -> SendResult | None:
+        from .models import LocalMessage
+
+        local = LocalMessage.objects.filter(channel=self.code, reference=message.reference).order_by("pk").first()
+        return SendResult(provider_message_id=f"local-{local.pk}") if local else None
 
 
 class EmailChannel(BaseChannel):

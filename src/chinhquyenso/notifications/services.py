@@ -7,7 +7,9 @@ the "notifications" queue. The task calls attempt_delivery(), which
 1. claims the row with ONE conditional UPDATE (status pending/failed → sending, only when the
    back-off time has come). Two tasks for the same delivery (retry + sweeper, a double enqueue,
    two workers) race on that UPDATE and exactly one wins; the loser does nothing.
-2. sends through the channel plugin with no transaction or row lock held during the HTTP call;
+2. sends through the channel plugin with no transaction or row lock held during the HTTP call
+   (a retry first asks the channel whether an earlier attempt was accepted after all:
+   channels.BaseChannel.find_sent);
 3. records the outcome: sent; given up (permanent error, or NOTIFICATION_MAX_ATTEMPTS reached);
    or failed with next_attempt_at = now + back-off and a new task enqueued with
    `run_after=next_attempt_at` (django-tasks-db honours run_after; a backend that cannot defer
@@ -232,7 +234,10 @@ def attempt_delivery(delivery_id: int, *, jitter: float | None = None) -> str:
         provider_data=delivery.provider_data,
     )
     try:
-        result = get_channel(delivery.channel).send(message)
+        channel = get_channel(delivery.channel)
+        # A retry first asks the provider whether an earlier attempt got through after all (its
+        # worker killed before recording the outcome): then it is recorded, not sent again.
+        result = (channel.find_sent(message) if delivery.attempts > 1 else None) or channel.send(message)
     except ChannelError as exc:
         error, permanent = exc.message, exc.permanent
     except ImproperlyConfigured as exc:
@@ -270,8 +275,9 @@ def sweep_deliveries(*, now: datetime | None = None, stale_after: timedelta = ti
     """Safety net, run every few minutes by cron or a scheduler (`manage.py notifications_sweep`):
 
     - a delivery stuck in "sending" longer than `stale_after` (its worker died mid-attempt) goes
-      back to "failed" for another attempt; if the provider had in fact accepted it, this is the
-      one case where a message can arrive twice (at-least-once after a crash);
+      back to "failed" for another attempt, which first asks the channel whether the provider had
+      in fact accepted it (find_sent); only a channel that cannot be asked may then deliver the
+      message twice (at-least-once after a crash);
     - due pending/failed deliveries whose task is missing (lost enqueue, or a backend that cannot
       defer) are enqueued again; duplicates are harmless because of the claim."""
     now = now or timezone.now()

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from chinhquyenso.agencies.models import AgencyKind, ReceptionPoint
+from chinhquyenso.core.dbrouter import replica_reads
 
 from . import queries
 from .forms import CatalogueFilterForm
@@ -19,6 +20,7 @@ def _field_choices():
 
 
 @require_GET
+@replica_reads  # the catalogue search reads from the replica when one is configured (core.dbrouter)
 def catalogue(request):
     form = CatalogueFilterForm(request.GET or None, fields_choices=_field_choices())
     status = 200

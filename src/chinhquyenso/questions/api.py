@@ -16,6 +16,7 @@ from chinhquyenso.accounts.auth import api_auth
 from chinhquyenso.accounts.models import User
 from chinhquyenso.accounts.queries import visible_agencies
 from chinhquyenso.agencies.models import Agency
+from chinhquyenso.audit.services import record_personal_data_view
 from chinhquyenso.core.context import client_ip
 from chinhquyenso.core.pagination import BoundedLimitOffsetPagination
 from chinhquyenso.procedures.models import Procedure
@@ -438,7 +439,12 @@ def _managed(request, code: str) -> Question:
 
 @router.get("/work/{code}", response=ManagedQuestionOut, auth=api_auth, summary="Câu hỏi (cán bộ)")
 def work_detail(request, code: str):
-    return _managed(request, code)
+    question = _managed(request, code)
+    if queries.can_see_identity(request.auth, question) and question.asker_id != request.auth.pk:
+        fields = [f for f in ("asker_name", "asker_phone", "asker_email", "asker_address") if getattr(question, f)]
+        if fields:  # logged like the officials' page (Luật BVDLCN 91/2025)
+            record_personal_data_view(question, fields, actor=request.auth)
+    return question
 
 
 @router.post("/work/{code}/actions/{action}", response=ManagedQuestionOut, auth=api_auth,

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from chinhquyenso.core.dbrouter import read_connection
 from chinhquyenso.core.text import fold
 
 MAX_TERMS = 12
@@ -58,6 +59,14 @@ class Hits:
     total: int
 
 
+def _reader():
+    """The search reads from the replica when the page asked for it (core.dbrouter), the trigram
+    fallback too (its transaction is opened on the same connection)."""
+    from .models import Question
+
+    return read_connection(Question)
+
+
 def _filters(province_id: int | None, topic_id: int | None, exclude_id: int | None) -> tuple[str, list]:
     sql, params = "", []
     if province_id is not None:
@@ -73,7 +82,7 @@ def _filters(province_id: int | None, topic_id: int | None, exclude_id: int | No
 
 
 def _run(select_sql: str, count_sql: str, params: list, limit: int, offset: int) -> Hits:
-    with connection.cursor() as cursor:
+    with _reader().cursor() as cursor:
         cursor.execute(count_sql, params)
         total = cursor.fetchone()[0]
         if not total:
@@ -102,7 +111,7 @@ def _postgres(words: list[str], any_word: bool, where: str, params: list, limit:
 
 
 def _pg_ranked(query: str, base: str, params: list, limit: int, offset: int) -> Hits:
-    with connection.cursor() as cursor:
+    with _reader().cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*){base}", [query, *params])
         total = cursor.fetchone()[0]
         if not total:
@@ -117,7 +126,7 @@ def _pg_ranked(query: str, base: str, params: list, limit: int, offset: int) -> 
 
 def _pg_trigram(text: str, where: str, params: list, limit: int, offset: int) -> Hits:
     base = f" FROM questions_question q WHERE %s <%% q.search_title AND {PUBLIC_SQL}{where}"
-    with connection.cursor() as cursor:
+    with _reader().cursor() as cursor:
         cursor.execute(f"SET LOCAL pg_trgm.word_similarity_threshold = {TRIGRAM_THRESHOLD:.2f}")
         cursor.execute(f"SELECT COUNT(*){base}", [text, *params])
         total = cursor.fetchone()[0]
@@ -145,7 +154,7 @@ def find(text: str, *, province_id: int | None = None, topic_id: int | None = No
     if not hits.total and connection.vendor == "postgresql":
         from django.db import transaction
 
-        with transaction.atomic():  # SET LOCAL needs a transaction
+        with transaction.atomic(using=_reader().alias):  # SET LOCAL needs a transaction
             hits = _pg_trigram(" ".join(words), where, params, limit, offset)
     return hits
 
@@ -173,7 +182,7 @@ def rebuild() -> int:
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM questions_fts")
         refill = (  # constant SQL, no input
-            "INSERT INTO questions_fts(rowid, title, body) SELECT q.id, q.search_title, q.search_body"  # noqa: S608
+            "INSERT INTO questions_fts(rowid, title, body) SELECT q.id, q.search_title, q.search_body"  # noqa: S608  # nosec B608  # — constant SQL
             f" FROM questions_question q WHERE {PUBLIC_SQL}"
         )
         cursor.execute(refill)

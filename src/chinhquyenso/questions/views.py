@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chinhquyenso.accounts.models import User
+from chinhquyenso.audit.services import record_personal_data_view
 from chinhquyenso.core.context import client_ip
+from chinhquyenso.core.dbrouter import replica_reads
 from chinhquyenso.units.models import AdministrativeUnit, Level
 
 from . import queries, services, workflow
@@ -46,6 +48,7 @@ def _errors(exc: ValidationError) -> list[str]:
 
 
 @require_GET
+@replica_reads  # the public search reads from the replica when one is configured (core.dbrouter)
 def public_list(request):
     province = site_province(request)
     form = SearchForm(request.GET or None, province=province)
@@ -113,6 +116,7 @@ def flag(request, code: str):
 
 
 @require_GET
+@replica_reads
 def similar(request):
     """htmx partial for the ask form: published answers similar to the title being typed."""
     province = site_province(request)
@@ -256,9 +260,11 @@ def _managed(request, code: str) -> Question:
 def manage(request, code: str):
     question = _managed(request, code)
     allowed = {t.name for t in services.allowed_transitions(request.user, question)}
+    show_identity = queries.can_see_identity(request.user, question)
+    _log_identity_view(question, request.user, show_identity)
     context = {
         "question": question, "allowed": allowed, "history": queries.history(question),
-        "show_identity": queries.can_see_identity(request.user, question),
+        "show_identity": show_identity,
         "can_moderate": services.can_moderate(request.user, question),
         "reasons": RefusalReason.choices, "due": queries.deadline_of(question), "now": timezone.now(),
         "flags": question.flags.filter(resolved_at__isnull=True),
@@ -268,6 +274,13 @@ def manage(request, code: str):
     if "route" in allowed:
         context["agencies"] = queries.route_targets(question)
     return render(request, "questions/manage.html", context)
+
+
+def _log_identity_view(question: Question, user, shown: bool) -> None:
+    """An official shown the asker's identity is logged (Luật BVDLCN 91/2025); the asker is not."""
+    fields = [f for f in ("asker_name", "asker_phone", "asker_email", "asker_address") if getattr(question, f)]
+    if shown and fields and question.asker_id != user.pk:
+        record_personal_data_view(question, fields, actor=user)
 
 
 MODERATION = {"hide", "unhide", "faq", "unfaq", "dismiss_flags"}

@@ -163,3 +163,34 @@ def province_totals(series: SeriesDefinition, period_range: PeriodRange = None) 
     rows = qs.values("period_start").annotate(n=Count("id"), total=Sum("value")).order_by("period_start")
     summable = series.rollup == "sum"
     return {r["period_start"]: {"units": r["n"], "total": r["total"] if summable else None} for r in rows}
+
+
+def latest_for_unit(unit: AdministrativeUnit, series_list: Iterable[SeriesDefinition]) -> dict[int, Observation]:
+    """The latest observation of each series for `unit`, keyed by series id (one query; access
+    is the caller's: pass series from `series_definitions`/`readable_series`)."""
+    rows = Observation.objects.filter(unit=unit, series__in=[s.pk for s in series_list]).order_by(
+        "series_id", "-period_start")
+    latest_rows: dict[int, Observation] = {}
+    for row in rows:
+        latest_rows.setdefault(row.series_id, row)
+    return latest_rows
+
+
+def latest_province_totals(series_list: Iterable[SeriesDefinition]) -> dict[int, dict]:
+    """For each series: the latest period its communes reported, how many did, and their sum for
+    `rollup == sum` series (None otherwise). Two queries, whatever the number of series."""
+    from django.db.models import Count, Max, Sum
+
+    series_list = list(series_list)
+    communes = Observation.objects.filter(series__in=[s.pk for s in series_list], unit__level=Level.COMMUNE)
+    last = dict(communes.values("series_id").annotate(m=Max("period_start")).values_list("series_id", "m"))
+    if not last:
+        return {}
+    cond = Q()
+    for sid, start in last.items():
+        cond |= Q(series_id=sid, period_start=start)
+    rows = {r["series_id"]: r for r in communes.filter(cond).values("series_id").annotate(n=Count("id"), total=Sum("value"))}
+    summable = {s.pk for s in series_list if s.rollup == "sum"}
+    return {sid: {"period_start": start, "units": rows[sid]["n"],
+                  "total": rows[sid]["total"] if sid in summable else None}
+            for sid, start in last.items() if sid in rows}

@@ -124,7 +124,7 @@ def due(request: HttpRequest, start: str = "", days: str | None = None, hours: s
 
 @router.get("/{year}", response={200: YearOut, 422: Error}, url_name="workdays_year")
 def year_entries(request: HttpRequest, year: str):
-    if not year.isdigit() or not services.MIN_YEAR <= int(year) <= services.MAX_YEAR:
+    if not (year.isascii() and year.isdigit()) or not services.MIN_YEAR <= int(year) <= services.MAX_YEAR:
         return Status(422, {"detail": f"Năm phải là số từ {services.MIN_YEAR} đến {services.MAX_YEAR}."})
     number = int(year)
     calendar_year = queries.calendar_year(number)

@@ -50,7 +50,8 @@ def _year_param(request) -> tuple[int | None, str]:
     raw = request.GET.get("nam", "").strip()
     if not raw:
         return queries.today().year, ""
-    if not raw.isdigit() or not services.MIN_YEAR <= int(raw) <= services.MAX_YEAR:
+    # isascii: "²".isdigit() is True but int("²") raises.
+    if not (raw.isascii() and raw.isdigit()) or not services.MIN_YEAR <= int(raw) <= services.MAX_YEAR:
         return None, _("Năm “%(v)s” không hợp lệ: nhập năm từ %(a)s đến %(b)s.") % {
             "v": raw[:10], "a": services.MIN_YEAR, "b": services.MAX_YEAR}
     return int(raw), ""

@@ -133,6 +133,8 @@ def test_workspace_starts_an_assessment(client, world):
     r = client.post(reverse("assessment:workspace"), {"set": world.set.pk, f"s{world.set.pk}-agency": world.pc1.pk,
                                                       f"s{world.set.pk}-year": 2025})
     assert r.status_code == 302 and Assessment.objects.get().agency == world.pc1
+    r = client.post(reverse("assessment:workspace"), {"set": "²"})  # "²".isdigit() was a 500
+    assert r.status_code == 200 and Assessment.objects.count() == 1
 
 
 def test_garbage_input_gives_4xx(client, world):

@@ -79,6 +79,7 @@ def test_activity_form_bad_input_is_400_and_other_commune_403(client, world):
     before = TeamActivity.objects.count()
     r = client.post(url, {"action": "activity", "date": "2025-13-40", "sessions": "-3"})
     assert r.status_code == 400 and TeamActivity.objects.count() == before
+    assert client.post(url, {"action": "leave", "member": "²"}).status_code == 302  # an error message; "²" was a 500
     r = client.post(url, {"action": "activity", "date": "2025-08-01", "sessions": "0"})
     assert r.status_code == 400 and "ít nhất một" in r.content.decode()
     r = client.post(url, {"action": "activity", "date": "2025-08-01", "sessions": "4", "people_helped": "20"})

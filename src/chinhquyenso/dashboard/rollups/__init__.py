@@ -11,6 +11,7 @@ import datetime
 import logging
 from collections import defaultdict
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
@@ -114,12 +115,31 @@ def refresh_dossier(dossier_id: int) -> None:
 
 def on_dossier_changed(sender, dossier_id, **kwargs) -> None:
     """Receiver of dossiers.events.dossier_changed (connected in apps.py). A failure is logged and
-    never breaks the dossier write that already committed; `rebuild_rollups` repairs."""
+    never breaks the dossier write that already committed; `rebuild_rollups` repairs.
+    With settings.DASHBOARD_ROLLUPS_IN_TASK the update runs in a "rollups" queue task instead
+    (dashboard.tasks.refresh_rollups), so the writer does not wait for it."""
     try:
+        if getattr(settings, "DASHBOARD_ROLLUPS_IN_TASK", False):
+            from ..tasks import refresh_rollups
+
+            refresh_rollups.enqueue(dossier_id)
+            return
         refresh_dossier(dossier_id)
         pagecache.invalidate()
     except Exception:  # noqa: BLE001 — the dossier write committed; the rollup can be rebuilt
         log.exception("IOC rollup update failed for dossier %s", dossier_id)
+
+
+def _drop_secondary_indexes(cur, tables: tuple[str, ...]) -> list[str]:
+    """Drop the plain (non-constraint) indexes of `tables`, returning their definitions: building an
+    index once over the loaded rows is cheaper than maintaining it row by row (PostgreSQL, inside
+    the rebuild's transaction, so nobody ever sees the tables without them)."""
+    cur.execute("SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = ANY(%s) AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)", [list(tables)])
+    found = cur.fetchall()
+    for name, _definition in found:
+        cur.execute(f'DROP INDEX "{name}"')
+    return [definition for _name, definition in found]
 
 
 def rebuild(province_id: int | None = None) -> dict:
@@ -128,26 +148,35 @@ def rebuild(province_id: int | None = None) -> dict:
     where_f = "f.province_id = %s" if province_id else ""
     params = [province_id] if province_id else []
     cols = ", ".join(sql.FACT_COLUMNS)
+    postgres = connection.vendor == "postgresql"
     with transaction.atomic(), connection.cursor() as cur:
+        indexes: list[str] = []
         if province_id:
             Rollup.objects.filter(province_id=province_id).delete()
             DossierFact.objects.filter(province_id=province_id).delete()
-        elif connection.vendor == "postgresql":
+        elif postgres:
             # Fresh files instead of deleting into bloated tables and indexes (the lock is held
             # only until this transaction commits; pages wait for it rather than read half a rebuild).
             cur.execute(f"TRUNCATE {Rollup._meta.db_table}, {DossierFact._meta.db_table}")
+            indexes = _drop_secondary_indexes(cur, (Rollup._meta.db_table, DossierFact._meta.db_table))
         else:
             Rollup.objects.all().delete()
             DossierFact.objects.all().delete()
-        if connection.vendor == "postgresql":
+        if postgres:
             # Hash aggregates of the rebuild fit in memory instead of spilling sorts to disk.
             cur.execute("SET LOCAL work_mem = '256MB'")
-        # fact_select repeats the condition in each per-dossier subquery and the outer query.
-        cur.execute(f"INSERT INTO {DossierFact._meta.db_table} ({cols}) {sql.fact_select(where_d)}",
-                    params * sql.FACT_PARAMS)
-        for grain in ("d", "p"):
-            cur.execute(sql.rollup_insert(where_f, grain), params * sql.BRANCHES_PER_GRAIN)
+            # Facts and the d/p grains in one statement: the facts are computed once, aggregated
+            # from memory, never read back from the table.
+            cur.execute(sql.facts_and_rollups_insert(where_d), params * sql.FACT_PARAMS)
+        else:
+            # fact_select repeats the condition in each per-dossier subquery and the outer query.
+            cur.execute(f"INSERT INTO {DossierFact._meta.db_table} ({cols}) {sql.fact_select(where_d)}",
+                        params * sql.FACT_PARAMS)
+            for grain in ("d", "p"):
+                cur.execute(sql.rollup_insert(where_f, grain), params * sql.BRANCHES_PER_GRAIN)
         cur.execute(sql.month_from_procedure_rows("province_id = %s" if province_id else ""), params)
+        for definition in indexes:
+            cur.execute(definition)
     facts = DossierFact.objects.filter(province_id=province_id) if province_id else DossierFact.objects.all()
     rollups = Rollup.objects.filter(province_id=province_id) if province_id else Rollup.objects.all()
     pagecache.invalidate()

@@ -69,20 +69,20 @@ def fact_select(where: str = "") -> str:
     end = ("COALESCE(d.finished_at, d.returned_at, d.stopped_at, d.withdrawn_at, "
            "CASE WHEN d.status = 5 THEN d.paused_at END)")
     net = "(COALESCE(sw.wait, 0) - COALESCE(sw.shift, 0))"
-    inner_where = "WHERE completed_at IS NOT NULL" + (f" AND dossier_id IN (SELECT d.id FROM {d} d WHERE {where})"
+    inner_where = "WHERE completed_at IS NOT NULL" + (f" AND dossier_id IN (SELECT d.id FROM {d} d WHERE {where})"  # nosec B608  # — table names from _meta, constant fragments; values are %s parameters
                                                       if where else "")
 
     def only() -> str:
-        return f" WHERE dossier_id IN (SELECT d.id FROM {d} d WHERE {where})" if where else ""
+        return f" WHERE dossier_id IN (SELECT d.id FROM {d} d WHERE {where})" if where else ""  # nosec B608  # — table names from _meta, constant fragments; values are %s parameters
 
     # Component and result flags are pre-aggregated per dossier and hash-joined (one pass over
     # each table in a rebuild; a single index lookup for one dossier).
-    comps = (f"SELECT dossier_id, "
+    comps = (f"SELECT dossier_id, "  # nosec B608  # — table names from _meta, constant fragments; values are %s parameters
              f"MAX(CASE WHEN digitized = TRUE AND is_deleted = FALSE THEN 1 ELSE 0 END) AS dig, "
              f"MAX(CASE WHEN reused = TRUE AND is_deleted = FALSE THEN 1 ELSE 0 END) AS reu, "
              f"MAX(CASE WHEN from_personal_store = TRUE AND is_deleted = FALSE THEN 1 ELSE 0 END) AS per "
              f"FROM {c}{only()} GROUP BY dossier_id")
-    results = (f"SELECT dossier_id, MAX(CASE WHEN electronic = TRUE THEN 1 ELSE 0 END) AS ele "
+    results = (f"SELECT dossier_id, MAX(CASE WHEN electronic = TRUE THEN 1 ELSE 0 END) AS ele "  # nosec B608  # — table names from _meta, constant fragments; values are %s parameters
                f"FROM {r}{only()} GROUP BY dossier_id")
     digitized_input = "COALESCE(cf.dig, 0) = 1"
     e_result = "COALESCE(rf.ele, 0) = 1"
@@ -128,7 +128,7 @@ LEFT JOIN (SELECT dossier_id,
 LEFT JOIN ({comps}) cf ON cf.dossier_id = d.id
 LEFT JOIN ({results}) rf ON rf.dossier_id = d.id
 WHERE d.received_at IS NOT NULL{' AND ' + where if where else ''}
-"""
+"""  # nosec B608  # — table names from _meta, constant fragments; values are %s parameters
 
 
 # --- rollups from facts, in SQL (rebuild) -------------------------------------------------------
@@ -150,7 +150,8 @@ ENDED_EXPR = {
 DUE_EXPR = {"due": "1", "due_on_time": "CASE WHEN f.on_time = TRUE THEN 1 ELSE 0 END"}
 
 
-def _branch(grain: str, day_col: str, exprs: dict, *, by_procedure: bool, monthly: bool, where: str) -> str:
+def _branch(grain: str, day_col: str, exprs: dict, *, by_procedure: bool, monthly: bool, where: str,
+            source: str = "") -> str:
     """One contribution (received / ended / due) of one grain, already summed per rollup key, with
     the counters it does not touch as 0 — so the final GROUP BY only merges three small sets."""
     start = month_start(f"f.{day_col}") if monthly else f"f.{day_col}"
@@ -160,13 +161,28 @@ def _branch(grain: str, day_col: str, exprs: dict, *, by_procedure: bool, monthl
                      for name in COUNTERS)
     proc = "f.procedure_id" if by_procedure else "0"
     cond = f"f.{day_col} IS NOT NULL" + (f" AND {where}" if where else "")
-    return (f"SELECT '{grain}' AS grain, {start} AS start, f.agency_id, {proc} AS procedure_id, "
+    return (f"SELECT '{grain}' AS grain, {start} AS start, f.agency_id, {proc} AS procedure_id, "  # nosec B608  # — table names from _meta, constant fragments; values are %s parameters
             f"MAX(f.unit_id) AS unit_id, MAX(f.province_id) AS province_id, {cols} "
-            f"FROM {DossierFact._meta.db_table} f WHERE {cond} GROUP BY {start}, f.agency_id"
+            f"FROM {source or DossierFact._meta.db_table} f WHERE {cond} GROUP BY {start}, f.agency_id"
             + (", f.procedure_id" if by_procedure else ""))
 
 
 BRANCHES_PER_GRAIN = 3
+
+
+def _branches(grain: str, where: str = "", source: str = "") -> list[str]:
+    by_procedure = monthly = grain == "p"
+    return [_branch(grain, day_col, exprs, by_procedure=by_procedure, monthly=monthly, where=where, source=source)
+            for day_col, exprs in (("received_on", RECEIVED_EXPR), ("ended_on", ENDED_EXPR), ("due_on", DUE_EXPR))]
+
+
+def _merge_insert(branches: list[str]) -> str:
+    sums = ", ".join(f"SUM({name})" for name in COUNTERS)
+    names = ", ".join(COUNTERS)
+    union = "\nUNION ALL\n".join(branches)
+    return (f"INSERT INTO {Rollup._meta.db_table} (grain, start, agency_id, procedure_id, unit_id, province_id, {names}) "  # nosec B608  # — table names from _meta, constant fragments; values are %s parameters
+            f"SELECT grain, start, agency_id, procedure_id, MAX(unit_id), MAX(province_id), {sums} "
+            f"FROM ({union}) x GROUP BY grain, start, agency_id, procedure_id")
 
 
 def rollup_insert(where: str = "", grain: str = "d") -> str:
@@ -175,16 +191,18 @@ def rollup_insert(where: str = "", grain: str = "d") -> str:
     Each of the three contributions is aggregated on its own (a hash aggregate over the facts with
     only its own counters), then the three small results are merged — instead of one GROUP BY over
     three rows per fact with every counter."""
-    by_procedure = monthly = grain == "p"
-    branches = [_branch(grain, day_col, exprs, by_procedure=by_procedure, monthly=monthly, where=where)
-                for day_col, exprs in (("received_on", RECEIVED_EXPR), ("ended_on", ENDED_EXPR), ("due_on", DUE_EXPR))]
-    sums = ", ".join(f"SUM({name})" for name in COUNTERS)
-    names = ", ".join(COUNTERS)
-    table = Rollup._meta.db_table
-    union = "\nUNION ALL\n".join(branches)
-    return (f"INSERT INTO {table} (grain, start, agency_id, procedure_id, unit_id, province_id, {names}) "
-            f"SELECT grain, start, agency_id, procedure_id, MAX(unit_id), MAX(province_id), {sums} "
-            f"FROM ({union}) x GROUP BY grain, start, agency_id, procedure_id")
+    return _merge_insert(_branches(grain, where))
+
+
+def facts_and_rollups_insert(where: str = "") -> str:
+    """PostgreSQL only: ONE statement that inserts the facts (fact_select) and, from the rows it
+    returns, the "d" and "p" grains — the facts are computed once and never read back from the
+    table (a data-modifying CTE is materialized once; its six aggregates scan it in memory).
+    Parameters: those of fact_select(where)."""
+    cols = ", ".join(FACT_COLUMNS)
+    branches = _branches("d", source="f") + _branches("p", source="f")
+    return (f"WITH f AS (INSERT INTO {DossierFact._meta.db_table} ({cols}) {fact_select(where)} RETURNING *) "
+            + _merge_insert(branches))
 
 
 def month_from_procedure_rows(where: str = "") -> str:
@@ -193,6 +211,6 @@ def month_from_procedure_rows(where: str = "") -> str:
     names = ", ".join(COUNTERS)
     sums = ", ".join(f"SUM({name})" for name in COUNTERS)
     cond = "grain = 'p'" + (f" AND {where}" if where else "")
-    return (f"INSERT INTO {table} (grain, start, agency_id, procedure_id, unit_id, province_id, {names}) "
+    return (f"INSERT INTO {table} (grain, start, agency_id, procedure_id, unit_id, province_id, {names}) "  # nosec B608  # — table names from _meta, constant fragments; values are %s parameters
             f"SELECT 'm', start, agency_id, 0, MAX(unit_id), MAX(province_id), {sums} FROM {table} "
             f"WHERE {cond} GROUP BY start, agency_id")

@@ -52,6 +52,7 @@ def test_operator_sees_province_and_commune_not_other_province(client, world, op
     assert client.get(f"/ioc/?don-vi={other.code}").status_code == 403
     assert client.get(f"/ioc/?co-quan={other_pc.pk}").status_code == 403
     assert client.get("/ioc/?co-quan=abc").status_code == 403
+    assert client.get("/ioc/?co-quan=%C2%B2").status_code == 403  # "²".isdigit() was a 500
 
 
 def test_commune_leader_limited_to_the_commune(client, world, events):

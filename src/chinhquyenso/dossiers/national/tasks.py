@@ -1,5 +1,6 @@
-"""Background work of the national-portal sync (django.tasks). Retries are scheduled explicitly
-(services.sync_dossier enqueues a fresh task with run_after), as stack.md §1.4 recommends."""
+"""Background work of the national-portal sync (django.tasks, queue "national_sync"). Retries are
+scheduled explicitly (services.sync_dossier enqueues a fresh task with run_after), as stack.md §1.4
+recommends."""
 
 from django.tasks import task
 
@@ -9,7 +10,7 @@ from . import services
 from .importing import import_incoming
 
 
-@task()
+@task(queue_name="national_sync")
 def sync_dossier_task(dossier_id: int) -> str:
     token = set_actor(Actor(via="task"))
     try:
@@ -18,7 +19,7 @@ def sync_dossier_task(dossier_id: int) -> str:
         reset_actor(token)
 
 
-@task()
+@task(queue_name="national_sync")
 def sync_pending_task() -> dict[str, int]:
     token = set_actor(Actor(via="task"))
     try:
@@ -27,7 +28,7 @@ def sync_pending_task() -> dict[str, int]:
         reset_actor(token)
 
 
-@task()
+@task(queue_name="national_sync")
 def import_task() -> dict:
     token = set_actor(Actor(via="task"))
     try:

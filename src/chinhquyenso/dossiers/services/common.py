@@ -199,7 +199,12 @@ def muted_notifications():
 
 
 def notify_applicant_of(dossier: Dossier, event: str, context: dict) -> None:
-    """Queue the applicant's notification for after commit (a rolled-back write tells nobody)."""
+    """Write the applicant's notification and its deliveries in the dossier's own transaction (a
+    transactional outbox): a rolled-back write tells nobody, and a process that dies right after
+    the commit cannot lose it — notify() enqueues the sending on commit, and notifications_sweep
+    re-enqueues a delivery whose task was never queued. Notifying runs in a savepoint, so its
+    failure never undoes the dossier write. (It used to run on commit: an application process
+    killed between the commit and the callback lost the message — bench/faults found it.)"""
     recipient = applicant_recipient(dossier)
     if recipient is None or _muted.get():
         return
@@ -214,13 +219,11 @@ def notify_applicant_of(dossier: Dossier, event: str, context: dict) -> None:
     key = f"{event}:{dossier.pk}:{dossier.sync_version}"
     province_code = dossier.province.code
 
-    def _send():
-        try:
+    try:
+        with transaction.atomic():
             notify(event, recipient, ctx, dedupe_key=key, province_code=province_code)
-        except Exception:  # a notification failure must never undo a committed dossier write
-            logger.exception("notify %s for dossier %s failed", event, dossier.pk)
-
-    transaction.on_commit(_send)
+    except Exception:  # a notification failure must never undo the dossier write
+        logger.exception("notify %s for dossier %s failed", event, dossier.pk)
 
 
 def issue_slip(dossier: Dossier, kind: str, *, actor, data: dict | None = None, at=None):

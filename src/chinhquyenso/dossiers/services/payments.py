@@ -20,6 +20,10 @@ from ..workflow import CLOSED, Status
 from .common import DossierError, NotAllowed, audit_snapshot, finish_write, lock, roles_held
 from .files import check_file
 
+# No fee is collected on a draft or on a dossier that ended without a result (refused, withdrawn,
+# stopped); a returned dossier may still have its fee recorded.
+NO_FEES_STATUSES = (CLOSED - {Status.RETURNED}) | {Status.DRAFT}
+
 
 def _officer_at_reception(dossier, actor) -> None:
     held = roles_held(actor, {"reception": dossier.reception_agency})["reception"]
@@ -34,7 +38,7 @@ def record_payment(dossier_id, fee_id, *, actor, method: str, reference: str = "
     with transaction.atomic():
         dossier = lock(dossier_id)
         _officer_at_reception(dossier, actor)
-        if dossier.status in CLOSED and dossier.status != Status.RETURNED or dossier.status == Status.DRAFT:
+        if dossier.status in NO_FEES_STATUSES:
             raise DossierError(_("Hồ sơ ở trạng thái này không thu phí."), code="closed")
         fee = dossier.fees.select_for_update().filter(pk=fee_id).first()
         if fee is None:

@@ -94,7 +94,7 @@ def register_export(request: HttpRequest, params: Query[RegisterQuery]):
         raise HttpError(400, message)
     spec = register.RegisterSpec(agency=agency, field=field, start=params.start, end=params.end)
     try:
-        return register_file(spec, params.format)
+        return register_file(spec, params.format, request.auth)
     except register.RegisterTooLarge as exc:
         raise HttpError(400, str(exc)) from None
 

@@ -36,6 +36,12 @@ def register_agencies(user):
     return visible_agencies(user, REGISTER_ROLES).order_by("path")
 
 
+def keeps_register(user, agency) -> bool:
+    """One-stop officers of the agency keep its register and call applicants back, so their export
+    carries phone numbers in full; leaders and administrators get them masked."""
+    return visible_agencies(user, [Role.ONE_STOP_OFFICER]).filter(pk=agency.pk).exists()
+
+
 def register_fields():
     return SectorField.objects.select_related("sector").order_by("sector__name", "name")
 

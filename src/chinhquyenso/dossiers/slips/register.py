@@ -19,6 +19,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from chinhquyenso.core.text import mask
+
 from ..models import Dossier
 from ..workflow import Status
 from . import rendering
@@ -40,6 +42,9 @@ class RegisterSpec:
     field: object  # procedures.SectorField
     start: datetime.date
     end: datetime.date
+    # Phone numbers in full only for the one-stop officers who keep the register and call
+    # applicants back (queries.keeps_register); masked for anyone else who exports it.
+    full_contact: bool = False
 
     @property
     def symbol(self) -> str:
@@ -70,7 +75,8 @@ def _stamp(value) -> str:
 
 def rows(spec: RegisterSpec, *, chunk_size: int = 500) -> Iterator[list[str]]:
     for n, d in enumerate(queryset(spec).iterator(chunk_size=chunk_size), start=1):
-        contact = ", ".join(x for x in (d.applicant_address, d.applicant_phone) if x)
+        phone = d.applicant_phone if spec.full_contact else mask(d.applicant_phone)
+        contact = ", ".join(x for x in (d.applicant_address, phone) if x)
         yield [
             str(n), d.code or "", d.procedure_version.name, d.applicant_name, contact, d.resolving_agency.name,
             _stamp(d.received_at), _stamp(d.due_at), _stamp(d.returned_at), str(d.get_result_delivery_display()),

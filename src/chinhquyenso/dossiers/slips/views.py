@@ -1,10 +1,15 @@
 """Slip downloads and the tracking-register export page (officers)."""
 
+import dataclasses
+
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from chinhquyenso.audit.services import record
 
 from . import queries, register, rendering
 from .forms import RegisterForm
@@ -32,14 +37,23 @@ def slip_pdf(request, pk: int):
                         download=request.GET.get("tai") == "1")
 
 
-def register_file(spec: register.RegisterSpec, fmt: str):
+def register_file(spec: register.RegisterSpec, fmt: str, user):
+    """The register as a file; each export is logged, as it copies applicants' names, addresses and
+    phones out of the system (Luật BVDLCN 91/2025/QH15)."""
+    spec = dataclasses.replace(spec, full_contact=queries.keeps_register(user, spec.agency))
     name = f"so-theo-doi-{spec.field.code}-{spec.start:%Y%m%d}-{spec.end:%Y%m%d}"
     if fmt == "xlsx":
-        return FileResponse(
+        response = FileResponse(
             register.write_xlsx(spec), as_attachment=True, filename=f"{name}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    return pdf_response(register.render_pdf(spec), f"{name}.pdf", download=True)
+    else:
+        response = pdf_response(register.render_pdf(spec), f"{name}.pdf", download=True)
+    with transaction.atomic():
+        record("personal_data.exported", spec.agency, actor=user, after={
+            "register": spec.symbol, "field": spec.field.code, "start": spec.start.isoformat(),
+            "end": spec.end.isoformat(), "format": fmt, "full_contact": spec.full_contact})
+    return response
 
 
 @require_GET
@@ -53,7 +67,7 @@ def register_export(request):
         data = form.cleaned_data
         spec = register.RegisterSpec(agency=data["agency"], field=data["field"], start=data["start"], end=data["end"])
         try:
-            return register_file(spec, data["format"])
+            return register_file(spec, data["format"], request.user)
         except register.RegisterTooLarge as exc:
             form.add_error(None, str(exc))
     if request.GET and form.errors:

@@ -192,7 +192,6 @@ def test_citizen_rates_a_returned_dossier_once(client, world):
     from chinhquyenso.dossiers import services
 
     dossier = counter_dossier(world, None)
-    dossier.applicant_user = world.citizen
     Dossier.objects.filter(pk=dossier.pk).update(applicant_user=world.citizen)
     services.perform(dossier.pk, "transfer", actor=world.officer)
     services.perform(dossier.pk, "forward", actor=world.specialist)

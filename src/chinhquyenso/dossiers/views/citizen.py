@@ -20,7 +20,7 @@ from chinhquyenso.procedures.queries import find_published
 
 from .. import queries, services
 from ..forms import ApplicantForm, CommuneChoiceForm, DeliveryForm, LookupForm, RatingForm, UploadForm
-from ..models import Dossier
+from ..models import Dossier, DossierComponent
 from ..workflow import Status
 from .common import component_file, fee_qr, page_of, rate_limited, report, result_file, timeline
 
@@ -88,7 +88,7 @@ def start(request, code: str):
                                                    "needs_place": needs_place})
 
 
-def _own_draft(request, pk: int) -> Dossier:
+def _own_dossier(request, pk: int) -> Dossier:
     dossier = (queries.for_citizen(request.user).filter(pk=pk)
                .select_related("procedure_version", "resolving_agency", "reception_agency")
                .prefetch_related("fees", Prefetch("components", queryset=_live_components()))
@@ -99,8 +99,6 @@ def _own_draft(request, pk: int) -> Dossier:
 
 
 def _live_components():
-    from ..models import DossierComponent
-
     return DossierComponent.objects.filter(is_deleted=False).order_by("id")
 
 
@@ -123,7 +121,7 @@ def wizard(request, pk: int, step: str):
     """One page per step; every POST saves the draft, so the citizen can stop and resume."""
     if step not in dict(WIZARD_STEPS):
         raise Http404()
-    dossier = _own_draft(request, pk)
+    dossier = _own_dossier(request, pk)
     if dossier.status != Status.DRAFT:
         return redirect("dossiers:mine_detail", pk=dossier.pk)
     version = dossier.procedure_version
@@ -172,7 +170,7 @@ def wizard(request, pk: int, step: str):
 @login_required
 @require_POST
 def upload(request, pk: int, spec_id: int):
-    dossier = _own_draft(request, pk)
+    dossier = _own_dossier(request, pk)
     form = UploadForm(request.POST, request.FILES)
     back = reverse("dossiers:wizard", kwargs={"pk": pk, "step": "giay-to"})
     if dossier.status == Status.SUPPLEMENT:
@@ -196,7 +194,7 @@ def upload(request, pk: int, spec_id: int):
 @require_POST
 def submit(request, pk: int):
     """Double click, refresh or a retried POST carry the same key → one dossier (services.submit)."""
-    dossier = _own_draft(request, pk)
+    dossier = _own_dossier(request, pk)
     try:
         dossier = services.submit(dossier, user=request.user,
                                   idempotency_key=(request.POST.get("idempotency_key") or "")[:128])

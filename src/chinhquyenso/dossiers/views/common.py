@@ -33,10 +33,10 @@ def report(request, err: DossierError) -> int:
 def rate_limited(request, bucket: str, limit: int, window_seconds: int = 600) -> bool:
     """A fixed-window counter per client address in the cache (anonymous lookups)."""
     key = f"rl:{bucket}:{client_ip(request)}:{int(datetime.datetime.now().timestamp()) // window_seconds}"
-    count = cache.get_or_set(key, 0, window_seconds)
+    cache.add(key, 0, window_seconds)
     try:
         count = cache.incr(key)
-    except ValueError:
+    except ValueError:  # expired between add and incr
         cache.set(key, 1, window_seconds)
         count = 1
     return count > limit

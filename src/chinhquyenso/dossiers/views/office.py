@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chinhquyenso.accounts.models import Role, User
 from chinhquyenso.accounts.queries import visible_agencies
 from chinhquyenso.agencies.models import SERVICE_CENTRE_KINDS
+from chinhquyenso.audit.services import record_personal_data_view
+from chinhquyenso.core.text import mask
 from chinhquyenso.procedures.models import ComponentSpec
 from chinhquyenso.procedures.queries import published
 
@@ -44,8 +46,6 @@ def _official(request):
 @require_GET
 def queue(request, tab: str = ""):
     _official(request)
-    grant = request.user.role_assignments.active().select_related("agency__province").first()
-    request.user_province_code = grant.agency.province.code if grant else ""
     tabs = dict(QUEUE_TABS)
     if tab and tab not in tabs:
         raise Http404()
@@ -53,8 +53,8 @@ def queue(request, tab: str = ""):
     base = queries.for_official(request.user) if tab == "tat-ca" else queries.queue(request.user, tab)
     qs = queries.annotate_deadlines(queries.with_list_related(base))
     # Procedures of the user's province catalogue (one query), for the procedure filter.
-    procedures = (published(province_code=request.user_province_code).values_list("procedure_id", "name")
-                  .order_by("name") if getattr(request, "user_province_code", "") else [])
+    province = _province_code(request.user)
+    procedures = published(province_code=province).values_list("procedure_id", "name").order_by("name") if province else []
     form = QueueFilterForm(request.GET or None, statuses=[s for s in Status if s != Status.DRAFT],
                            procedures=procedures)
     if form.is_valid():
@@ -70,8 +70,17 @@ def queue(request, tab: str = ""):
     }, status=200 if form.is_bound is False or form.is_valid() else 400)
 
 
-def _visible(request, pk: int):
-    dossier = queries.detail(queries.for_official(request.user)).filter(pk=pk).first()
+def _province_code(user) -> str:
+    """The province of the official's first grant ("" for none)."""
+    grant = user.role_assignments.active().select_related("agency__province").first()
+    return grant.agency.province.code if grant else ""
+
+
+def _visible(request, pk: int, *, full: bool = True):
+    """The dossier if the official may see it (404 otherwise); `full` loads what the page shows,
+    otherwise only the row, for the writes that just need the access check."""
+    qs = queries.for_official(request.user)
+    dossier = (queries.detail(qs) if full else qs).filter(pk=pk).first()
     if dossier is None:
         raise Http404(_("Không tìm thấy hồ sơ hoặc bạn không có quyền xem."))
     return dossier
@@ -109,11 +118,22 @@ def detail(request, pk: int):
     for t in actions:
         step, users = _assignees(dossier, t.action) if t.action in ("transfer", "forward", "send_back") else (None, [])
         forms_for.append({"t": t, "next_step": step, "users": users})
+    # Identification number and phones masked; shown in full on request, and that is logged
+    # (Luật BVDLCN 91/2025/QH15): the page is opened far more often than the numbers are needed.
+    reveal = request.GET.get("hien") == "dinh-danh"
+    shown = [f for f in IDENTITY_FIELDS if getattr(dossier, f)]
+    if reveal and shown:
+        record_personal_data_view(dossier, shown, actor=request.user)
+    identity = {f: getattr(dossier, f) if reveal else mask(getattr(dossier, f)) for f in IDENTITY_FIELDS}
     return render(request, "dossiers/office_detail.html", {
+        "identity": identity, "can_reveal": bool(shown) and not reveal,
         "dossier": dossier, "timeline": timeline(dossier), "actions": forms_for, "qr": fee_qr(dossier),
         "components": [c for c in dossier.components.all() if not c.is_deleted],
         "status_labels": dict(Status.choices), "payment_methods": PaymentMethod.choices,
     })
+
+
+IDENTITY_FIELDS = ("applicant_id_number", "applicant_phone", "representative_phone")
 
 
 def _payload(action: str, post) -> dict:
@@ -144,7 +164,7 @@ def _payload(action: str, post) -> dict:
 @require_POST
 def act(request, pk: int, action: str):
     _official(request)
-    dossier = _visible(request, pk)
+    dossier = _visible(request, pk, full=False)
     try:
         services.perform(dossier.pk, action, actor=request.user, **_payload(action, request.POST))
         messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": transition(action).label})
@@ -158,7 +178,7 @@ def act(request, pk: int, action: str):
 def scan(request, pk: int):
     """Scan/upload a component at the counter (digitization: DuocSoHoa)."""
     _official(request)
-    dossier = _visible(request, pk)
+    dossier = _visible(request, pk, full=False)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Vui lòng chọn tệp."))
@@ -176,7 +196,7 @@ def scan(request, pk: int):
 @require_POST
 def pay(request, pk: int, fee_id: int):
     _official(request)
-    dossier = _visible(request, pk)
+    dossier = _visible(request, pk, full=False)
     try:
         services.record_payment(dossier.pk, fee_id, actor=request.user, method=request.POST.get("method", ""),
                                 reference=request.POST.get("reference", "")[:128])
@@ -190,7 +210,7 @@ def pay(request, pk: int, fee_id: int):
 @require_POST
 def add_result(request, pk: int):
     _official(request)
-    dossier = _visible(request, pk)
+    dossier = _visible(request, pk, full=False)
     try:
         services.attach_result(dossier.pk, actor=request.user, name=request.POST.get("name", ""),
                                number_symbol=request.POST.get("number_symbol", ""),

@@ -28,7 +28,7 @@ def _exchange_settings(settings, tmp_path):
             "TIMEOUT": 3,
         },
     }
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "notifications"]}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
     settings.EXCHANGE_MAX_ATTEMPTS = 3
     settings.EXCHANGE_RETRY_BASE_SECONDS = 60
     settings.EXCHANGE_RETRY_MAX_SECONDS = 3600

@@ -117,8 +117,12 @@ def _date(request, name: str) -> datetime.datetime | None:
     raw = _arg(request, name)
     if not raw:
         return None
-    value = parse_datetime(raw.replace(" ", "+")) if len(raw) <= 40 else None
-    if value is None:
+    try:  # parse_datetime raises ValueError on a well-formed impossible date (month 13)
+        value = parse_datetime(raw.replace(" ", "+")) if len(raw) <= 40 else None
+    except ValueError:
+        value = None
+    # Years far from now would overflow the ±90-day window arithmetic (datetime.max/min).
+    if value is None or not 1900 <= value.year <= 2200:
         raise Problem(400, 400, f"{name} không đúng định dạng ISO 8601, ví dụ 2025-10-06T09:00:00+07:00.")
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
@@ -140,7 +144,7 @@ def _int(request, name: str, default: int, low: int, high: int) -> int:
     raw = _arg(request, name)
     if not raw:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:  # "²".isdigit() is True
         raise Problem(400, 400, f"{name} phải là số nguyên từ {low} đến {high}.")
     return int(raw)
 

@@ -36,7 +36,7 @@ def test_year_not_seeded(client):
     assert body == {"year": 2040, "seeded": False, "tet_days_before": None, "national_day_rule": None, "entries": []}
 
 
-@pytest.mark.parametrize("bad", ["abc", "1800", "99999"])
+@pytest.mark.parametrize("bad", ["abc", "1800", "99999", "²"])  # "²".isdigit() was a 500
 def test_year_bad_input(client, bad):
     response = client.get(f"{BASE}/{bad}")
     assert response.status_code == 422
