@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "chinhquyenso.core.middleware.RequestContextMiddleware",
     "chinhquyenso.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "chinhquyenso.accounts.middleware.OfficialIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -381,6 +382,9 @@ SECURE_CSP = {
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
+# Officials (and superusers) are signed out after this many seconds without a request; 0 = off.
+OFFICIAL_IDLE_TIMEOUT = int(env("OFFICIAL_IDLE_TIMEOUT", str(30 * 60)))
+OFFICIAL_IDLE_TOUCH = int(env("OFFICIAL_IDLE_TOUCH", "60"))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

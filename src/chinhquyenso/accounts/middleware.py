@@ -1,9 +1,14 @@
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from .queries import two_factor_required
 from .twofactor import SESSION_VERIFIED
@@ -49,6 +54,56 @@ class TwoFactorRequiredMiddleware:
             request.user = AnonymousUser()
             return self.get_response(request)
         url = f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}"
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return redirect(url)
+
+
+# Session key holding the epoch second of the official's last request.
+SESSION_LAST_SEEN = "accounts.last_seen"
+
+
+class OfficialIdleTimeoutMiddleware:
+    """Signs an official out after OFFICIAL_IDLE_TIMEOUT seconds without a request (default 30
+    minutes): an unattended desk does not stay signed in for the rest of the working day
+    (docs/security.md). Citizens keep the plain SESSION_COOKIE_AGE.
+
+    The last-seen time is written at most once per OFFICIAL_IDLE_TOUCH seconds (default 60), so
+    a busy official does not cost a session write per request. A page polled by htmx (the IOC
+    wall display) counts as activity: it is meant to stay on while it is watched."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._watched(request):
+            now = int(time.time())
+            last_seen = request.session.get(SESSION_LAST_SEEN)
+            if last_seen is not None and now - int(last_seen) > settings.OFFICIAL_IDLE_TIMEOUT:
+                return self._expired(request)
+            if last_seen is None or now - int(last_seen) >= settings.OFFICIAL_IDLE_TOUCH:
+                request.session[SESSION_LAST_SEEN] = now
+        response = self.get_response(request)
+        # Signing in (the view just logged the official in): the clock starts now.
+        if SESSION_LAST_SEEN not in request.session and self._watched(request):
+            request.session[SESSION_LAST_SEEN] = int(time.time())
+        return response
+
+    @staticmethod
+    def _watched(request) -> bool:
+        user = getattr(request, "user", None)
+        return bool(settings.OFFICIAL_IDLE_TIMEOUT and user is not None and user.is_authenticated
+                    and (user.is_official or user.is_superuser))
+
+    def _expired(self, request):
+        logout(request)  # flushes the session: a new session key, nothing of the old one kept
+        message = _("Phiên làm việc đã hết hạn vì không hoạt động. Vui lòng đăng nhập lại.")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=401)
+        messages.info(request, message)
+        url = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
         if request.headers.get("HX-Request"):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = url
