@@ -1,6 +1,8 @@
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 
+from chinhquyenso.core.text import is_digits
+
 from .models import User
 from .validators import normalize_phone
 
@@ -12,7 +14,7 @@ def find_user(identifier: str) -> User | None:
         return None
     query = Q(username=ident.lower()) | Q(email__iexact=ident)
     phone = normalize_phone(ident)
-    if phone.isdigit():
+    if is_digits(phone):
         query |= Q(phone=phone)
     return User.objects.filter(query).first()
 

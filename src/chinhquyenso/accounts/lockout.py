@@ -18,6 +18,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from chinhquyenso.core.text import is_digits
+
 from . import events
 from .models import LoginAttempt, User
 from .validators import normalize_phone
@@ -29,7 +31,7 @@ def normalize_identifier(value: str) -> str:
     """"0912 345 678", "+84912345678" and "0912345678" are one identifier; so are e-mail cases."""
     value = (value or "").strip().lower()
     phone = normalize_phone(value)
-    if phone.isdigit():
+    if is_digits(phone):
         return phone[:150]
     return value[:150]
 

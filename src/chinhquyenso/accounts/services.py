@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from chinhquyenso.agencies.models import Agency
 from chinhquyenso.audit.services import record, snapshot
-from chinhquyenso.core.text import nfc
+from chinhquyenso.core.text import is_digits, nfc
 
 from . import events
 from .models import ApiToken, ExternalIdentity, Role, RoleAssignment, User, UserKind
@@ -301,7 +301,7 @@ def _match_counter(secret: str, code: str, last_counter: int) -> int | None:
     """The time step the code belongs to, allowing one step of clock drift either way (RFC 6238
     §5.2), and refusing any step at or before the last one used (§5.2: one use per code)."""
     code = (code or "").replace(" ", "").strip()
-    if len(code) != 6 or not code.isdigit() or not secret:
+    if len(code) != 6 or not is_digits(code) or not secret:
         return None
     totp = pyotp.TOTP(secret)
     now = totp.timecode(timezone.now())

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chinhquyenso.core.text import is_digits
 from chinhquyenso.units.models import AdministrativeUnit, Level
 
 from . import queries, scoring, services, transfer, workflow
@@ -165,7 +166,7 @@ def workspace(request):
     if request.method == "POST":
         set_id = str(request.POST.get("set", ""))
         s = queries.public_sets(province).filter(pk=int(set_id)).first() \
-            if set_id.isascii() and set_id.isdigit() and int(set_id) <= MAX_ID else None
+            if is_digits(set_id) and int(set_id) <= MAX_ID else None
         if s is None:
             messages.error(request, _("Không có bộ tiêu chí này."))
         else:

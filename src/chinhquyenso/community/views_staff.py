@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from chinhquyenso.core.text import is_digits
 from chinhquyenso.units.models import AdministrativeUnit, Level
 from chinhquyenso.workdays.queries import load_calendar
 from chinhquyenso.workdays.queries import today as vn_today
@@ -119,7 +120,7 @@ def team_detail(request, pk: int):
             elif action == "leave":
                 raw = request.POST.get("member", "")
                 member = TeamMember.objects.filter(team=team, pk=int(raw)).first() \
-                    if raw.isascii() and raw.isdigit() and len(raw) < 18 else None
+                    if is_digits(raw) and len(raw) < 18 else None
                 if member is None:
                     raise ValidationError(_("Không có thành viên này."))
                 team_services.remove_member(request.user, member)

@@ -33,3 +33,9 @@ def mask(value: str | None, keep_start: int = 3, keep_end: int = 3) -> str:
     if len(value) <= keep_start + keep_end:
         return "*" * len(value)
     return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+
+
+def is_digits(value: str | None) -> bool:
+    """Only the ASCII digits 0-9 (and at least one). str.isdigit() alone also accepts "²", "٣"
+    and other Unicode digits, on which int() raises or a stored code goes wrong."""
+    return bool(value) and value.isascii() and value.isdigit()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from chinhquyenso.accounts.models import Role
 from chinhquyenso.accounts.queries import visible_agencies
 from chinhquyenso.agencies.models import Agency, AgencyKind
+from chinhquyenso.core.text import is_digits
 from chinhquyenso.dossiers import queries as dossier_queries
 from chinhquyenso.dossiers.models import Dossier
 from chinhquyenso.dossiers.workflow import CLOCK_RUNNING
@@ -43,7 +44,7 @@ def resolve_scope(user, *, unit_code: str = "", agency_id: str = "") -> Scope | 
     """The scope asked for, if the user may see it (None otherwise)."""
     visible = ioc_agencies(user)
     if agency_id:
-        if not (str(agency_id).isascii() and str(agency_id).isdigit()):  # "²".isdigit() is True
+        if not is_digits(str(agency_id)):  # "²".isdigit() is True
             return None
         agency = visible.filter(pk=int(agency_id)).select_related("unit", "province").first()
         return Scope(agency.province, agency=agency) if agency else None

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from chinhquyenso.agencies.models import AgencyKind, ReceptionPoint
 from chinhquyenso.core.dbrouter import replica_reads
+from chinhquyenso.core.text import is_digits
 
 from . import queries
 from .forms import CatalogueFilterForm
@@ -52,7 +53,7 @@ def reception_points(version: ProcedureVersion):
 @require_GET
 def detail(request, code: str):
     province_code = request.GET.get("tinh", "")
-    if province_code and not (len(province_code) == 2 and province_code.isdigit()):
+    if province_code and not (len(province_code) == 2 and is_digits(province_code)):
         province_code = ""
     version = queries.find_published(code, province_code)
     if version is None:

@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from chinhquyenso.core.text import nfc
+from chinhquyenso.core.text import is_digits, nfc
 from chinhquyenso.units import queries as unit_queries
 from chinhquyenso.units.models import AdministrativeUnit, Level
 
@@ -80,7 +80,7 @@ def _levels(series: SeriesDefinition) -> list[str]:
 
 def unit_code(raw, numeric: bool, series: SeriesDefinition) -> str:
     text = nfc(str(raw)) if raw is not None else ""
-    if numeric and text.isdigit():
+    if numeric and is_digits(text):
         # 1234 from an Excel number cell is commune "01234": pad to the only accepted length.
         width = {Levels.COMMUNE: 5, Levels.PROVINCE: 2}.get(series.levels)
         if width and len(text) < width:
@@ -159,7 +159,7 @@ class _Units:
         """(unit, error, notice)."""
         if not code:
             return None, _("Thiếu mã đơn vị hành chính."), ""
-        if len(code) > 10 or not (code.isascii() and code.isdigit()):
+        if len(code) > 10 or not is_digits(code):
             return None, _("“%(c)s” không phải mã đơn vị hành chính (mã số của Tổng cục Thống kê).") % {
                 "c": code[:20]}, ""
         notice = ""
@@ -203,7 +203,7 @@ def validate(series: SeriesDefinition, raw_rows: list[RawRow], *, columns: dict[
         return out
     codes = {unit_code(r.unit, r.numeric_unit, series) for r in raw_rows}
     # Only well-formed codes reach the database (PostgreSQL refuses NUL bytes in parameters).
-    units = _Units(series, {c for c in codes if c and len(c) <= 10 and c.isascii() and c.isdigit()}, today)
+    units = _Units(series, {c for c in codes if c and len(c) <= 10 and is_digits(c)}, today)
     seen: dict[tuple[int, datetime.date], int] = {}
     for raw in raw_rows:
         row_errors = []

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chinhquyenso.core.text import is_digits
 from chinhquyenso.units.models import AdministrativeUnit, Level
 
 from . import periods, queries, services, tabular, validation
@@ -33,7 +34,7 @@ BATCHES_PER_PAGE = 30
 
 def site_province(request) -> AdministrativeUnit:
     code = request.GET.get("tinh") or settings.DEMO_PROVINCE_CODE
-    if not (len(code) == 2 and code.isascii() and code.isdigit()):
+    if not (len(code) == 2 and is_digits(code)):
         raise Http404(_("Không có tỉnh này."))
     province = AdministrativeUnit.objects.current().filter(level=Level.PROVINCE, code=code).first()
     if province is None:

@@ -7,6 +7,8 @@ import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from chinhquyenso.core.text import is_digits
+
 from . import queries, services
 from .calendar import VN_TZ
 from .deadlines import UNIT_LABELS, TimeUnit, due_for, online_cutoff, paper_cutoff
@@ -105,7 +107,7 @@ def due(request: HttpRequest, start: str = "", days: str | None = None, hours: s
         value, chosen = _parse_amount(days, hours, amount, unit)
         agency_id = None
         if agency not in (None, ""):
-            if not agency.isdigit():
+            if not is_digits(agency):
                 raise BadInput("Tham số agency phải là mã số cơ quan.")
             agency_id = int(agency)
         cal = queries.load_calendar(agency_id)
@@ -124,7 +126,7 @@ def due(request: HttpRequest, start: str = "", days: str | None = None, hours: s
 
 @router.get("/{year}", response={200: YearOut, 422: Error}, url_name="workdays_year")
 def year_entries(request: HttpRequest, year: str):
-    if not (year.isascii() and year.isdigit()) or not services.MIN_YEAR <= int(year) <= services.MAX_YEAR:
+    if not is_digits(year) or not services.MIN_YEAR <= int(year) <= services.MAX_YEAR:
         return Status(422, {"detail": f"Năm phải là số từ {services.MIN_YEAR} đến {services.MAX_YEAR}."})
     number = int(year)
     calendar_year = queries.calendar_year(number)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from chinhquyenso.agencies.models import Agency
 from chinhquyenso.audit.services import record, snapshot
-from chinhquyenso.core.text import nfc
+from chinhquyenso.core.text import is_digits, nfc
 
 from . import queries
 from .calendar import OfficeSchedule, schedule_problem
@@ -227,7 +227,7 @@ def clean_office_hours(*, weekdays: str, morning_start: datetime.time, morning_e
                        afternoon_start: datetime.time | None, afternoon_end: datetime.time | None) -> str:
     """Validate a schedule; returns the weekdays normalised ("54321" → "12345")."""
     weekdays = (weekdays or "").replace(",", "").replace(" ", "")
-    if not weekdays.isdigit() or len(set(weekdays)) != len(weekdays):
+    if not is_digits(weekdays) or len(set(weekdays)) != len(weekdays):
         raise ValidationError({"weekdays": "Ghi các số 1 (thứ Hai) đến 7 (Chủ nhật), mỗi số một lần, ví dụ 12345."})
     if (afternoon_start is None) != (afternoon_end is None):
         raise ValidationError({"afternoon_end": "Nhập đủ cả giờ bắt đầu và giờ kết thúc buổi chiều, hoặc bỏ trống cả hai."})

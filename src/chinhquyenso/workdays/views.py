@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chinhquyenso.core.text import is_digits
+
 from . import queries, services
 from .calendar import Calendar
 from .forms import DueForm, ImportForm
@@ -51,7 +53,7 @@ def _year_param(request) -> tuple[int | None, str]:
     if not raw:
         return queries.today().year, ""
     # isascii: "²".isdigit() is True but int("²") raises.
-    if not (raw.isascii() and raw.isdigit()) or not services.MIN_YEAR <= int(raw) <= services.MAX_YEAR:
+    if not is_digits(raw) or not services.MIN_YEAR <= int(raw) <= services.MAX_YEAR:
         return None, _("Năm “%(v)s” không hợp lệ: nhập năm từ %(a)s đến %(b)s.") % {
             "v": raw[:10], "a": services.MIN_YEAR, "b": services.MAX_YEAR}
     return int(raw), ""

@@ -27,7 +27,7 @@ from chinhquyenso.accounts.queries import visible_agencies
 from chinhquyenso.accounts.validators import normalize_phone, validate_phone
 from chinhquyenso.agencies.models import Agency
 from chinhquyenso.audit.services import record, snapshot
-from chinhquyenso.core.text import nfc
+from chinhquyenso.core.text import is_digits, nfc
 from chinhquyenso.notifications.services import Contact, notify
 from chinhquyenso.units.models import AdministrativeUnit, Level
 
@@ -157,7 +157,7 @@ def verify_phone_code(phone: str, code: str, *, now: datetime.datetime | None = 
             outcome = _("Mã xác thực không đúng hoặc đã hết hạn; hãy yêu cầu mã mới.")
         elif row.attempts >= CODE_MAX_ATTEMPTS:
             outcome = _("Đã nhập sai quá nhiều lần; hãy yêu cầu mã mới.")
-        elif not (code.isdigit() and len(code) == 6 and hmac.compare_digest(row.code_hash, _hash(phone, code))):
+        elif not (is_digits(code) and len(code) == 6 and hmac.compare_digest(row.code_hash, _hash(phone, code))):
             row.attempts += 1
             row.save(update_fields=["attempts"])
             outcome = _("Mã xác thực không đúng.")

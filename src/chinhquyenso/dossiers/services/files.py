@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chinhquyenso.accounts.models import Role
-from chinhquyenso.core.text import nfc
+from chinhquyenso.core.text import is_digits, nfc
 
 from ..models import DossierComponent
 from ..workflow import Status
@@ -109,7 +109,7 @@ def attach_component(dossier, *, actor, spec=None, uploaded_file, name: str = ""
             raise NotAllowed(_("Bạn không thể thêm giấy tờ vào hồ sơ ở trạng thái này."), code="attach_not_allowed")
         spec_id = getattr(spec, "pk", spec)
         if spec_id not in (None, ""):
-            spec = d.procedure_version.components.filter(pk=spec_id).first() if str(spec_id).isdigit() else None
+            spec = d.procedure_version.components.filter(pk=spec_id).first() if is_digits(str(spec_id)) else None
             if spec is None:
                 raise DossierError(_("Thành phần hồ sơ không thuộc thủ tục này."), code="bad_spec")
         else:

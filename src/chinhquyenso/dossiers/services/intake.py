@@ -13,7 +13,7 @@ from chinhquyenso.accounts.models import Role
 from chinhquyenso.accounts.queries import has_role
 from chinhquyenso.accounts.validators import normalize_phone
 from chinhquyenso.agencies.models import SERVICE_CENTRE_KINDS, Agency, AgencyKind
-from chinhquyenso.core.text import fold, nfc
+from chinhquyenso.core.text import fold, is_digits, nfc
 from chinhquyenso.procedures.models import OnlineLevel, ProcedureVersion, StepKind, VersionStatus
 
 from .. import deadlines
@@ -46,7 +46,7 @@ APPLICANT_FIELDS = {
 
 def _published(version) -> ProcedureVersion:
     if not isinstance(version, ProcedureVersion):
-        version = ProcedureVersion.objects.filter(pk=version).first() if str(version).isdigit() else None
+        version = ProcedureVersion.objects.filter(pk=version).first() if is_digits(str(version)) else None
     if version is None or version.status != VersionStatus.PUBLISHED:
         raise DossierError(_("Thủ tục không tồn tại hoặc chưa được công bố."), code="bad_procedure")
     return version
@@ -63,7 +63,7 @@ def apply_applicant(dossier: Dossier, data: dict | None) -> None:
             value = nfc(str(data[key] or ""))
             if key.endswith("phone") and value:
                 value = normalize_phone(value)
-                if not value.isdigit() or not 8 <= len(value) <= 11:
+                if not is_digits(value) or not 8 <= len(value) <= 11:
                     raise DossierError(_("Số điện thoại không hợp lệ."), code="bad_phone")
             if key.endswith("id_number") and value and not value.replace("-", "").isalnum():
                 raise DossierError(_("Số định danh không hợp lệ."), code="bad_id_number")
@@ -250,7 +250,7 @@ def _prepare_components(version, components: list) -> list[dict]:
             raise DossierError(_("Danh sách giấy tờ không hợp lệ."), code="bad_components")
         spec = item.get("spec")
         spec_id = getattr(spec, "pk", spec)
-        spec = specs.get(int(spec_id)) if str(spec_id or "").isdigit() else None
+        spec = specs.get(int(spec_id)) if is_digits(str(spec_id or "")) else None
         if spec_id not in (None, "") and spec is None:
             raise DossierError(_("Thành phần hồ sơ không thuộc thủ tục này."), code="bad_spec")
         name = spec.name if spec else nfc(str(item.get("name") or ""))

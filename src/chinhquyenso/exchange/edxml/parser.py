@@ -24,7 +24,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from chinhquyenso.core.text import nfc
+from chinhquyenso.core.text import is_digits, nfc
 
 from . import names
 from .types import Attachment, DocumentPackage, Organ, StaffInfo, StatusPackage
@@ -167,7 +167,7 @@ class _Reader:
         value = self.text(element, tag, path)
         if not value:
             return None
-        if not value.isdigit() or len(value) > 9:
+        if not is_digits(value) or len(value) > 9:
             self.errors.append(_("Phần tử %(path)s phải là số nguyên không âm.") % {"path": path})
             return None
         return int(value)

@@ -132,6 +132,7 @@ XXE = b"""<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/pas
         (lambda: _set_text(good(), "Priority", "9"), "Priority không hợp lệ"),
         (lambda: _set_text(good(), "ContentTransferEncoded", "***không phải base64***"), "base64 không hợp lệ"),
         (lambda: _set_text(good(), "PageAmount", "-3"), "số nguyên không âm"),
+        (lambda: _set_text(good(), "PageAmount", "²"), "số nguyên không âm"),  # "²".isdigit() is True
         (lambda: _without(good(), "AttachmentEncoded"), "không chứa nội dung tệp"),
     ],
 )

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_http_methods
 from chinhquyenso.accounts.models import ApiToken
 from chinhquyenso.accounts.services import API_TOKEN_PREFIX, hash_key
 from chinhquyenso.core.context import client_ip
+from chinhquyenso.core.text import is_digits
 from chinhquyenso.units.models import AdministrativeUnit, Level
 
 from .. import queries, services
@@ -144,7 +145,7 @@ def _int(request, name: str, default: int, low: int, high: int) -> int:
     raw = _arg(request, name)
     if not raw:
         return default
-    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:  # "²".isdigit() is True
+    if not is_digits(raw) or not low <= int(raw) <= high:  # "²".isdigit() is True
         raise Problem(400, 400, f"{name} phải là số nguyên từ {low} đến {high}.")
     return int(raw)
 

@@ -87,6 +87,7 @@ def test_due_uses_agency_office_hours(client, seeded):
         ({"start": "2026-11-23", "amount": "1", "unit": "tuan"}, "unit phải"),
         ({"start": "2026-11-23", "days": "1", "cutoff": "x"}, "cutoff"),
         ({"start": "2026-11-23", "days": "1", "agency": "abc"}, "agency"),
+        ({"start": "2026-11-23", "days": "1", "agency": "²"}, "agency"),  # was a 500: int("²")
         ({"start": "1700-01-01", "days": "1"}, "Năm phải"),
     ],
 )
