@@ -14,7 +14,7 @@ the rest on their way (assigned / drafted / approved) — mostly the recent ones
 import collections
 import secrets
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from chinhquyenso.core.text import fold
 from chinhquyenso.questions.models import Counter, DeadlineProfile, Question, QuestionEvent, Topic
@@ -168,10 +168,5 @@ def _flush(w, t_q, t_e, events, ctx, reached) -> None:
     with transaction.atomic():
         t_q.flush()
         t_e.flush()
-        table = Counter._meta.db_table
-        greatest = "GREATEST" if is_postgres() else "MAX"
-        with connection.cursor() as cur:
-            cur.executemany(
-                f"INSERT INTO {table} (province_id, year, value) VALUES (%s, %s, %s) "  # noqa: S608
-                f"ON CONFLICT (province_id, year) DO UPDATE SET value = {greatest}({table}.value, excluded.value)",
-                [(ctx.province.pk, year, last) for year, last in reached.items()])
+        w.raise_counters(Counter, ["province_id", "year"], "value",
+                         [(ctx.province.pk, year, last) for year, last in reached.items()])

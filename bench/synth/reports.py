@@ -10,7 +10,7 @@ the last weeks still open (assigned / in progress / result submitted)."""
 import collections
 import uuid
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from chinhquyenso.feedback.models import (
     Category,
@@ -21,7 +21,7 @@ from chinhquyenso.feedback.models import (
     ReportEvent,
 )
 
-from .base import Context, N, Writer, b, esc, is_postgres, names
+from .base import Context, N, Writer, b, esc, names
 
 MODELS = (Report, ReporterContact, ReportEvent)
 DESCRIPTIONS = [
@@ -202,10 +202,5 @@ def _flush(tables, reached: dict, province_code: str) -> None:
     with transaction.atomic():
         for t in tables:
             t.flush()
-        table = ReportCounter._meta.db_table
-        greatest = "GREATEST" if is_postgres() else "MAX"
-        with connection.cursor() as cur:
-            cur.executemany(
-                f"INSERT INTO {table} (province_code, year, last) VALUES (%s, %s, %s) "  # noqa: S608
-                f"ON CONFLICT (province_code, year) DO UPDATE SET last = {greatest}({table}.last, excluded.last)",
-                [(province_code, year, last) for year, last in reached.items()])
+        tables[0].writer.raise_counters(ReportCounter, ["province_code", "year"], "last",
+                                        [(province_code, year, last) for year, last in reached.items()])
