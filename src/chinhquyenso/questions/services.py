@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -34,6 +35,8 @@ from chinhquyenso.workdays.calendar import VN_TZ
 from chinhquyenso.workdays.queries import load_calendar
 
 from . import deadlines, search, workflow
+
+logger = logging.getLogger(__name__)
 from .models import Counter, DeadlineProfile, Flag, Question, QuestionEvent, Status, Topic, TopicRoute
 
 TITLE_MIN, TITLE_MAX = 10, 200
@@ -247,7 +250,7 @@ def submit(*, topic: Topic | None, title: str, body: str, asker_name: str = "", 
         _event(question, "submit", user if authenticated else None, "", at=now,
                data={"agency": question.agency_id, "answer_due": question.answer_due.isoformat()})
         record("question.submit", question, after=_audit_snapshot(question), province_code=province.code)
-        transaction.on_commit(lambda: _notify_asker(question, "question.received"))
+        _notify_asker(question, "question.received")
     return Submitted(question, token)
 
 
@@ -322,7 +325,7 @@ def act(question: Question | int, name: str, user, *, token: str | None = None, 
                province_code=question.province_code)
         search.sync(question)
         if notify_event:
-            transaction.on_commit(lambda: _notify_asker(question, notify_event))
+            _notify_asker(question, notify_event)
     return question
 
 
@@ -491,7 +494,7 @@ def hide(question: Question, user, reason: str) -> Question:
         record("question.hide", question, before=before, after=_audit_snapshot(question),
                province_code=question.province_code)
         search.sync(question)
-        transaction.on_commit(lambda: _notify_asker(question, "question.hidden", {"reason": reason}))
+        _notify_asker(question, "question.hidden", {"reason": reason})
     return question
 
 
@@ -552,13 +555,23 @@ def _asker_contact(question: Question):
 
 
 def _notify_asker(question: Question, event: str, extra: dict | None = None) -> None:
+    """Called inside the question's transaction: the notification and its deliveries commit with
+    the change or not at all (an app killed between commit and an on_commit callback would lose
+    it — bench/faults found that for dossiers); sending itself is enqueued on commit by notify(),
+    and notifications_sweep re-enqueues deliveries whose task never got queued."""
     context = {
         "code": question.code, "title": question.title, "url": f"{settings.SITE_URL}{question.get_absolute_url()}",
         "answer_due": timezone.localtime(question.answer_due, VN_TZ).strftime("%d/%m/%Y") if question.answer_due else "",
         **(extra or {}),
     }
-    sent = notify(event, _asker_contact(question), context, dedupe_key=f"{event}:{question.pk}:{question.updated_at:%s%f}",
-                  province_code=question.province_code)
+    try:
+        with transaction.atomic():  # a savepoint: a failing notification never undoes the change
+            sent = notify(event, _asker_contact(question), context,
+                          dedupe_key=f"{event}:{question.pk}:{question.updated_at:%s%f}",
+                          province_code=question.province_code)
+    except Exception:
+        logger.exception("notify %s for question %s failed", event, question.pk)
+        return
     if sent is not None and event == "question.published":
         with transaction.atomic():
             Question.objects.filter(pk=question.pk, asker_notified_at__isnull=True).update(asker_notified_at=timezone.now())

@@ -235,3 +235,33 @@ def test_rating_by_asker_only(world):
         services.rate(q, world["citizen"], True)
     q = services.rate(q, None, False, token=submitted.token)
     assert q.satisfied is False
+
+
+def test_asker_notification_commits_with_the_question(world, django_capture_on_commit_callbacks):
+    """A transactional outbox, as for dossiers (bench/faults): committed but no on-commit
+    callback run — the process died right after COMMIT — and the notification is still stored,
+    its deliveries pending for notifications_sweep."""
+    from chinhquyenso.notifications.models import Delivery, DeliveryStatus
+
+    with django_capture_on_commit_callbacks(execute=False):
+        q = ask(world, now=at(2026, 2, 13, 9))
+    note = Notification.objects.get(event="question.received", dedupe_key__startswith=f"question.received:{q.pk}:")
+    assert {d.status for d in Delivery.objects.filter(notification=note)} <= {DeliveryStatus.PENDING}
+
+
+def test_a_failing_asker_notification_does_not_undo_the_question(world, monkeypatch):
+    def broken(*args, **kwargs):
+        Notification.objects.create(event="half-written", dedupe_key="half-written")
+        raise RuntimeError("template store unavailable")
+
+    monkeypatch.setattr(services, "notify", broken)
+    q = ask(world, now=at(2026, 2, 13, 9))
+    assert q.pk and q.code
+    assert not Notification.objects.filter(event="half-written").exists()
+
+
+def test_rolled_back_question_tells_nobody(world):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ask(world, now=at(2026, 2, 13, 9))
+        raise RuntimeError("the caller's transaction fails after the write")
+    assert not Notification.objects.filter(event="question.received").exists()
