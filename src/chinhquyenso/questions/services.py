@@ -35,9 +35,9 @@ from chinhquyenso.workdays.calendar import VN_TZ
 from chinhquyenso.workdays.queries import load_calendar
 
 from . import deadlines, search, workflow
+from .models import Counter, DeadlineProfile, Flag, Question, QuestionEvent, Status, Topic, TopicRoute
 
 logger = logging.getLogger(__name__)
-from .models import Counter, DeadlineProfile, Flag, Question, QuestionEvent, Status, Topic, TopicRoute
 
 TITLE_MIN, TITLE_MAX = 10, 200
 BODY_MIN, BODY_MAX = 20, 5000
