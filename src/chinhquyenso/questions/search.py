@@ -8,8 +8,9 @@ meet on either database and the folding rule lives in one place (docs/adr/0011-q
   holding only public rows; services call sync() in the same transaction as the change. Ranked
   by bm25 with the title weighted 10:1. (FTS5's own remove_diacritics never folds "đ":
   stack.md §5.1.)
-- PostgreSQL: a partial GIN index on setweight(to_tsvector('simple', title),'A') ||
-  setweight(to_tsvector('simple', body),'B') over public rows, ranked by ts_rank_cd; when words
+- PostgreSQL: a stored generated column search_vector = setweight(to_tsvector('simple', title),'A')
+  || setweight(to_tsvector('simple', body),'B') with a partial GIN index over public rows, ranked
+  by ts_rank_cd without re-parsing any text; when words
   match nothing (a typo: "dang ki"), a pg_trgm word_similarity fallback on the title, also
   GIN-indexed. The index follows the columns, so sync() has nothing to do there.
 
@@ -36,10 +37,9 @@ STOPWORDS = frozenset(
 )
 
 PUBLIC_SQL = "q.status = 'published' AND NOT q.is_hidden"
-PG_VECTOR = (
-    "(setweight(to_tsvector('simple'::regconfig, q.search_title), 'A') || "
-    "setweight(to_tsvector('simple'::regconfig, q.search_body), 'B'))"
-)
+# A stored generated column (migration 0004): setweight(to_tsvector('simple', search_title), 'A')
+# || setweight(to_tsvector('simple', search_body), 'B'), GIN-indexed over public rows.
+PG_VECTOR = "q.search_vector"
 
 
 def terms(text: str) -> list[str]:
