@@ -7,7 +7,9 @@ citizen sees their own; anonymous callers only `public_lookup` by code + phone.
 
 import datetime
 
-from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import BooleanField, Case, F, Func, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from chinhquyenso.accounts.models import Role
@@ -29,14 +31,35 @@ def with_list_related(qs: QuerySet) -> QuerySet:
     return qs.select_related(*LIST_RELATED)
 
 
+def _agency_in(field: str, agencies: QuerySet) -> Q:
+    """`field` among `agencies`, still ONE query. On PostgreSQL as `field = ANY(ARRAY(SELECT …))`:
+    the agency list is computed once (an InitPlan) and each condition is an index scan, so an OR
+    of several agency columns becomes a BitmapOr of three index scans instead of a sequential scan
+    of every dossier with a hashed subplan per row (the officers' queue at 1,000,000 dossiers:
+    bench/load)."""
+    ids = agencies.order_by().values("pk")
+    if connection.vendor == "postgresql":
+        return Q(_EqualsAny(F(f"{field}_id"), ArraySubquery(ids)))
+    return Q(**{f"{field}__in": ids})
+
+
+class _EqualsAny(Func):
+    """`column = ANY(array)` as a condition."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+    conditional = True
+
+
 def for_official(user, roles=None) -> QuerySet[Dossier]:
     """Dossiers (not drafts) whose reception, resolving or current agency the official may see."""
     agencies = visible_agencies(user, roles)
     if agencies.query.is_empty():
         return Dossier.objects.none()
-    ids = agencies.values("pk")
     return Dossier.objects.exclude(status=Status.DRAFT).filter(
-        Q(reception_agency__in=ids) | Q(resolving_agency__in=ids) | Q(current_agency__in=ids)
+        _agency_in("reception_agency", agencies) | _agency_in("resolving_agency", agencies)
+        | _agency_in("current_agency", agencies)
     )
 
 
@@ -92,7 +115,7 @@ def _at(user, role, field):
     agencies = visible_agencies(user, [role])
     if agencies.query.is_empty():
         return Dossier.objects.none()
-    return Dossier.objects.filter(**{f"{field}__in": agencies.values("pk")})
+    return Dossier.objects.filter(_agency_in(field, agencies))
 
 
 def to_receive(user) -> QuerySet[Dossier]:
