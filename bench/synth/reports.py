@@ -8,6 +8,7 @@ handled, closed (not public) 15%; rated 25% of published (88% satisfied); reopen
 the last weeks still open (assigned / in progress / result submitted)."""
 
 import collections
+import random
 import uuid
 
 from django.db import transaction
@@ -65,6 +66,9 @@ def generate(ctx: Context, w: Writer, n: int, *, chunk: int = 20000) -> dict:
                                 "due_at", "note", "is_public"])
     tables = (t_r, t_c, t_e)
     ids_r, ids_c = w.ids(Report, n), w.ids(ReporterContact, n)
+    # Public ids and tokens are unique columns: their stream also depends on the first fresh id,
+    # so a second run that appends to the same database does not draw the same UUIDs again.
+    keys = random.Random(f"{ctx.seed}:reports:keys:{ids_r.start}")
     days = list(range(ctx.first_day, ctx.last_day + 1))
     span = max(1, len(days) - 1)
     weights = [(1.0 if clock.working[d] else 0.7) * (0.6 + 0.8 * i / span) for i, d in enumerate(days)]
@@ -160,8 +164,8 @@ def generate(ctx: Context, w: Writer, n: int, *, chunk: int = 20000) -> dict:
             stats[status] += 1
             last = max(e[1] for e in evs)
             t_r.add(
-                str(rid), number_s, str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                str(uuid.UUID(int=rng.getrandbits(128), version=4)), str(com.unit_id), str(cat.pk), TITLES[k],
+                str(rid), number_s, str(uuid.UUID(int=keys.getrandbits(128), version=4)),
+                str(uuid.UUID(int=keys.getrandbits(128), version=4)), str(com.unit_id), str(cat.pk), TITLES[k],
                 descriptions[k], esc(f"Thôn {1 + rid % 9}, {com.name}"), com.lat, com.lon,
                 "web" if rand() < 0.8 else ("open311" if rand() < 0.5 else "api"), status,
                 agency if status not in ("new", "refused") else N, urgency, refusal, result,
