@@ -7,6 +7,15 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and page caches live in the cache (per process): one test's requests
+    must not use up the next test's budget."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def password():
     from chinhquyenso.accounts.tests.factories import PASSWORD

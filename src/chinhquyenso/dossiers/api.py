@@ -22,6 +22,8 @@ from . import queries, services
 from .models import Dossier
 from .national.api import router as national_router
 from .slips.api import router as slips_router
+from .views.citizen import LOOKUPS_PER_10_MIN
+from .views.common import rate_limited
 from .workflow import Channel, Status
 
 router = Router(tags=["dossiers"])
@@ -308,8 +310,12 @@ def _actions(dossier, user) -> list[dict]:
 
 # --- endpoints -------------------------------------------------------------------------------
 
-@router.get("/lookup", response={200: LookupOut, 404: Error}, summary="Tra cứu hồ sơ bằng mã hồ sơ và số điện thoại")
+@router.get("/lookup", response={200: LookupOut, 404: Error, 429: Error},
+            summary="Tra cứu hồ sơ bằng mã hồ sơ và số điện thoại")
 def lookup(request: HttpRequest, code: str = Query(..., max_length=64), phone: str = Query(..., max_length=20)):
+    # The same budget per client address as the lookup page (one bucket for both).
+    if rate_limited(request, "dossier-lookup", LOOKUPS_PER_10_MIN):
+        return Reply(429, {"detail": "Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau ít phút."})
     found = queries.public_lookup(code, phone)
     if found is None:
         return Reply(404, {"detail": "Không tìm thấy hồ sơ với mã và số điện thoại đã nhập."})
@@ -408,7 +414,9 @@ def receive_at_counter(request: HttpRequest, body: CounterIn,
               resolving_agency=_agency(body.resolving_agency_id), channel=body.channel,
               result_delivery=body.result_delivery, delivery_address=body.delivery_address,
               idempotency_key=idempotency_key)
-    return Reply(201, _visible(request, d.pk))
+    # The service has just authorised this officer at the reception agency: re-read the new
+    # dossier by key, without evaluating the scope subquery a second time.
+    return Reply(201, queries.detail(Dossier.objects.filter(pk=d.pk)).get())
 
 
 @router.post("/{int:dossier_id}/actions/{action}", response={200: DossierDetailOut, **ERRORS}, auth=api_auth,

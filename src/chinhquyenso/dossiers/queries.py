@@ -82,17 +82,21 @@ def public_lookup(code: str, phone: str) -> dict | None:
     code, phone = (code or "").strip()[:64], normalize_phone((phone or "").strip())[:20]
     if not code or not phone:
         return None
-    row = (Dossier.objects.exclude(status=Status.DRAFT)
+    # Only the columns shown, as one small row (the public lookup is the most requested page).
+    row = list(Dossier.objects.exclude(status=Status.DRAFT)
            .filter(Q(applicant_phone=phone) | Q(representative_phone=phone), code=code)
-           .select_related("procedure_version", "reception_agency", "current_agency").first())
-    if row is None:
+           .values("code", "status", "channel", "applicant_name", "submitted_at", "received_at", "due_at",
+                   "finished_at", "returned_at", procedure_name=F("procedure_version__name"),
+                   reception_name=F("reception_agency__name"), current_name=F("current_agency__name"))[:1])
+    if not row:
         return None
+    row = row[0]
     return {
-        "code": row.code, "procedure_name": row.procedure_version.name, "status": row.status,
-        "status_label": str(Status(row.status).label), "channel": row.channel,
-        "applicant_name": mask(row.applicant_name, 2, 3), "reception_agency": row.reception_agency.name,
-        "current_agency": row.current_agency.name, "submitted_at": row.submitted_at, "received_at": row.received_at,
-        "due_at": row.due_at, "finished_at": row.finished_at, "returned_at": row.returned_at,
+        "code": row["code"], "procedure_name": row["procedure_name"], "status": row["status"],
+        "status_label": str(Status(row["status"]).label), "channel": row["channel"],
+        "applicant_name": mask(row["applicant_name"], 2, 3), "reception_agency": row["reception_name"],
+        "current_agency": row["current_name"], "submitted_at": row["submitted_at"], "received_at": row["received_at"],
+        "due_at": row["due_at"], "finished_at": row["finished_at"], "returned_at": row["returned_at"],
     }
 
 

@@ -44,6 +44,18 @@ def test_anonymous_gets_401_except_lookup(world, client):
     assert r.status_code == 404 and "Không tìm thấy" in r.json()["detail"]
 
 
+def test_api_lookup_shares_the_page_rate_limit(world, client):
+    from django.core.cache import cache
+
+    cache.clear()
+    d = counter_dossier(world, at(2026, 3, 2, 9))
+    statuses = [client.get(f"{BASE}lookup", {"code": f"X-{i}", "phone": "0912345678"}).status_code for i in range(30)]
+    assert set(statuses) == {404}
+    r = client.get(f"{BASE}lookup", {"code": d.code, "phone": "0912345678"})
+    assert r.status_code == 429 and "quá nhiều lần" in r.json()["detail"]
+    assert client.get("/ho-so/tra-cuu/", {"ma": d.code, "dien_thoai": "0912345678"}).status_code == 429
+
+
 def test_online_filing_through_the_api(world, as_user):
     c = as_user(world.citizen)
     r = c.post(f"{BASE}drafts", {"procedure_version_id": world.version.pk, "resolving_agency_id": world.commune_pc.pk},
