@@ -33,6 +33,7 @@ def public_questions(*, province_id: int | None = None, topic_id: int | None = N
 class Page:
     items: list[Question]
     total: int
+    more: bool = False  # the search found more than it ranks (search.RANK_CANDIDATES)
 
 
 def search(text: str, *, province_id: int | None = None, topic_id: int | None = None, limit: int = 20,
@@ -46,7 +47,7 @@ def search(text: str, *, province_id: int | None = None, topic_id: int | None = 
     hits = search_backend.find(text, province_id=province_id, topic_id=topic_id, exclude_id=exclude_id,
                                limit=limit, offset=offset, similar=similar)
     rows = public_questions().in_bulk(hits.ids)
-    return Page([rows[i] for i in hits.ids if i in rows], hits.total)
+    return Page([rows[i] for i in hits.ids if i in rows], hits.total, hits.more)
 
 
 def similar(text: str, *, province_id: int | None = None, limit: int = 5) -> list[Question]:

@@ -142,3 +142,18 @@ def test_postgres_search_indexes_match_the_queries(corpus):
     assert "gin_trgm_ops" in defs["question_title_trgm"]
     for name in ("question_fts_gin", "question_title_trgm"):
         assert "WHERE (((status)::text = 'published'::text) AND (NOT is_hidden))" in defs[name]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the ranking cap is PostgreSQL's")
+def test_common_phrases_rank_the_newest_matches_and_say_there_are_more(corpus, monkeypatch, client):
+    """"đăng ký kết hôn" matches "birth" (older) and "marriage" (newer): with a cap of one the
+    newest is ranked, the count says 1 and that there are more — nothing reads every match."""
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 1)
+    page = queries.search("đăng ký kết hôn")
+    assert [q.title for q in page.items] == [corpus["marriage"].title] and page.total == 1 and page.more
+    body = client.get("/hoi-dap/", {"q": "đăng ký kết hôn", "tinh": corpus["marriage"].province.code}).content.decode()
+    assert "Hơn 1 câu hỏi phù hợp" in body
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 500)
+    page = queries.search("đăng ký kết hôn")
+    assert page.total == 2 and not page.more
