@@ -4,6 +4,7 @@ is the services' (which raise Vietnamese errors the views show)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chinhquyenso.core.widgets import LongSelect
 from chinhquyenso.procedures.models import ProcedureVersion
 
 from .models import ApplicantKind, Rating, ResultDelivery
@@ -80,7 +81,8 @@ class RatingForm(forms.Form):
 
 class QueueFilterForm(forms.Form):
     q = forms.CharField(label=_("Mã hồ sơ hoặc tên người nộp"), required=False, max_length=100)
-    thu_tuc = forms.TypedChoiceField(label=_("Thủ tục"), required=False, coerce=int, empty_value=None)
+    thu_tuc = forms.TypedChoiceField(label=_("Thủ tục"), required=False, coerce=int, empty_value=None,
+                                     widget=LongSelect)
     status = forms.TypedChoiceField(label=_("Trạng thái"), required=False, coerce=int, empty_value=None)
     channel = forms.TypedChoiceField(label=_("Kênh"), required=False, coerce=int, empty_value=None,
                                      choices=[("", _("Tất cả"))] + list(Channel.choices))

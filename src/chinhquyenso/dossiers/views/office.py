@@ -64,8 +64,14 @@ def queue(request, tab: str = ""):
                             overdue=True if data["han"] == "qua-han" else None,
                             due_soon=True if data["han"] == "sap-den-han" else None)
     qs = qs.order_by("due_at", "id") if tab != "tat-ca" else qs.order_by("-received_at", "-id")
+    # Sort and page the narrow ids first, then load the page's rows with their joins: at 1,000,000
+    # dossiers a commune centre sees ~8,500, and joining six tables to all of them before the sort
+    # cost 75 ms (bench/load).
+    page = page_of(request, qs.values_list("pk", flat=True))
+    rows = qs.in_bulk(list(page.object_list))
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     return render(request, "dossiers/queue.html", {
-        "tabs": QUEUE_TABS, "tab": tab, "form": form, "page": page_of(request, qs),
+        "tabs": QUEUE_TABS, "tab": tab, "form": form, "page": page,
         "query": request.GET.copy().urlencode() if request.GET else "",
     }, status=200 if form.is_bound is False or form.is_valid() else 400)
 
