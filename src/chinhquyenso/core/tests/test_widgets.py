@@ -15,4 +15,5 @@ def test_renders_like_a_select_escaped_and_keeps_the_choice():
     assert '<option value="8" selected>Chứng thực</option>' in html
     assert '<option value="" selected>' not in html
     assert '<option value="" selected>Tất cả</option>' in str(F()["p"])
-    assert F({"p": "8"}).is_valid() and F({"p": "8"}).cleaned_data["p"] == 8
+    form = F({"p": "8"})
+    assert form.is_valid() and form.cleaned_data["p"] == 8
