@@ -67,7 +67,7 @@ def public_list(request):
                             limit=PER_PAGE, offset=(number - 1) * PER_PAGE) if status == 200 else queries.Page([], 0)
     page = Paginator(range(result.total), PER_PAGE).get_page(number)
     context = {"form": form, "page": page, "items": result.items, "total": result.total, "more": result.more, "text": text,
-               "topics": queries.topics(province.pk), "province": province}
+               "topics": queries.public_topics(province.pk), "province": province}
     template = "questions/_results.html" if request.htmx else "questions/list.html"
     return render(request, template, context, status=status)
 

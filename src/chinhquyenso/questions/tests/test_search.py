@@ -157,3 +157,12 @@ def test_common_phrases_rank_the_newest_matches_and_say_there_are_more(corpus, m
     monkeypatch.setattr(search, "RANK_CANDIDATES", 500)
     page = queries.search("đăng ký kết hôn")
     assert page.total == 2 and not page.more
+
+
+def test_public_topic_counts_are_cached_per_province(corpus, django_assert_num_queries):
+    province_id = corpus["birth"].province_id
+    first = queries.public_topics(province_id)
+    assert sum(t.published for t in first) == 5  # the draft is not counted
+    with django_assert_num_queries(0):
+        again = queries.public_topics(province_id)
+    assert [(t.pk, t.published) for t in again] == [(t.pk, t.published) for t in first]
