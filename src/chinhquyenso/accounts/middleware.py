@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -65,6 +67,18 @@ class TwoFactorRequiredMiddleware:
 SESSION_LAST_SEEN = "accounts.last_seen"
 
 
+def _watched_user(user) -> bool:
+    return bool(settings.OFFICIAL_IDLE_TIMEOUT and user is not None and user.is_authenticated
+                and (user.is_official or user.is_superuser))
+
+
+@receiver(user_logged_in)
+def start_idle_clock(sender, request, user, **kwargs):
+    """Signing in, by any path (password, OIDC, an admin's force_login): the clock starts now."""
+    if request is not None and hasattr(request, "session") and _watched_user(user):
+        request.session[SESSION_LAST_SEEN] = int(time.time())
+
+
 class OfficialIdleTimeoutMiddleware:
     """Signs an official out after OFFICIAL_IDLE_TIMEOUT seconds without a request (default 30
     minutes): an unattended desk does not stay signed in for the rest of the working day
@@ -85,17 +99,11 @@ class OfficialIdleTimeoutMiddleware:
                 return self._expired(request)
             if last_seen is None or now - int(last_seen) >= settings.OFFICIAL_IDLE_TOUCH:
                 request.session[SESSION_LAST_SEEN] = now
-        response = self.get_response(request)
-        # Signing in (the view just logged the official in): the clock starts now.
-        if SESSION_LAST_SEEN not in request.session and self._watched(request):
-            request.session[SESSION_LAST_SEEN] = int(time.time())
-        return response
+        return self.get_response(request)
 
     @staticmethod
     def _watched(request) -> bool:
-        user = getattr(request, "user", None)
-        return bool(settings.OFFICIAL_IDLE_TIMEOUT and user is not None and user.is_authenticated
-                    and (user.is_official or user.is_superuser))
+        return _watched_user(getattr(request, "user", None))
 
     def _expired(self, request):
         logout(request)  # flushes the session: a new session key, nothing of the old one kept

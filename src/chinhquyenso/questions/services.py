@@ -559,12 +559,13 @@ def _notify_asker(question: Question, event: str, extra: dict | None = None) -> 
     the change or not at all (an app killed between commit and an on_commit callback would lose
     it — bench/faults found that for dossiers); sending itself is enqueued on commit by notify(),
     and notifications_sweep re-enqueues deliveries whose task never got queued."""
-    context = {
-        "code": question.code, "title": question.title, "url": f"{settings.SITE_URL}{question.get_absolute_url()}",
-        "answer_due": timezone.localtime(question.answer_due, VN_TZ).strftime("%d/%m/%Y") if question.answer_due else "",
-        **(extra or {}),
-    }
     try:
+        context = {
+            "code": question.code, "title": question.title, "url": f"{settings.SITE_URL}{question.get_absolute_url()}",
+            "answer_due": (timezone.localtime(question.answer_due, VN_TZ).strftime("%d/%m/%Y")
+                           if question.answer_due else ""),
+            **(extra or {}),
+        }
         with transaction.atomic():  # a savepoint: a failing notification never undoes the change
             sent = notify(event, _asker_contact(question), context,
                           dedupe_key=f"{event}:{question.pk}:{question.updated_at:%s%f}",
