@@ -88,8 +88,8 @@ def test_kpi_766_counts(make_report, walk, world):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_operators_at_once(world, make_report):
-    """Two operators press "accept" and "refuse" on one report at the same moment: the row lock
-    serializes them; exactly one wins, the other gets a TransitionError; one history row."""
+    """Two operators press "accept" on one report at the same moment: the row lock serializes
+    them; exactly one wins, the other gets a TransitionError; one history row."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks")
     report = make_report(now=MONDAY)
@@ -109,8 +109,10 @@ def test_two_operators_at_once(world, make_report):
 
     threads = [
         threading.Thread(target=act, args=(lambda: services.accept(report.pk, world["operator"]),)),
-        threading.Thread(target=act, args=(lambda: services.refuse(report.pk, world["operator2"],
-                                                                   reason="duplicate"),)),
+        # Both "accept": it is allowed from "new" only, so whichever order the lock imposes the
+        # second must fail. (accept + refuse was order-dependent: refuse is also allowed after
+        # accept, so "accept first" let both succeed — a flaky test, seen on a loaded CI run.)
+        threading.Thread(target=act, args=(lambda: services.accept(report.pk, world["operator2"]),)),
     ]
     for t in threads:
         t.start()
@@ -119,7 +121,7 @@ def test_two_operators_at_once(world, make_report):
     errors = [r for r in results if isinstance(r, TransitionError)]
     assert len(results) == 2 and len(errors) == 1, results
     report.refresh_from_db()
-    assert report.status in (Status.ACCEPTED, Status.REFUSED)
+    assert report.status == Status.ACCEPTED
     assert report.events.exclude(action="submit").count() == 1
 
 
