@@ -16,6 +16,17 @@ from .queries import two_factor_required
 from .twofactor import SESSION_VERIFIED
 
 
+def _redirect_back_after(request, view_name: str):
+    """To `view_name` with ?next= this page; an htmx request gets HX-Redirect (a 302 would be
+    swapped into the page fragment)."""
+    url = f"{reverse(view_name)}?{urlencode({'next': request.get_full_path()})}"
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
 class TwoFactorRequiredMiddleware:
     """Until a signed-in session has passed its TOTP step, it may only reach the two-factor
     pages, logout and static files. Users holding a role in TWO_FACTOR_REQUIRED_ROLES (and
@@ -55,12 +66,7 @@ class TwoFactorRequiredMiddleware:
         if request.path.startswith("/api/"):
             request.user = AnonymousUser()
             return self.get_response(request)
-        url = f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}"
-        if request.headers.get("HX-Request"):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = url
-            return response
-        return redirect(url)
+        return _redirect_back_after(request, target)
 
 
 # Session key holding the epoch second of the official's last request.
@@ -92,7 +98,7 @@ class OfficialIdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._watched(request):
+        if _watched_user(getattr(request, "user", None)):
             now = int(time.time())
             last_seen = request.session.get(SESSION_LAST_SEEN)
             if last_seen is not None and now - int(last_seen) > settings.OFFICIAL_IDLE_TIMEOUT:
@@ -101,19 +107,10 @@ class OfficialIdleTimeoutMiddleware:
                 request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
 
-    @staticmethod
-    def _watched(request) -> bool:
-        return _watched_user(getattr(request, "user", None))
-
     def _expired(self, request):
         logout(request)  # flushes the session: a new session key, nothing of the old one kept
         message = _("Phiên làm việc đã hết hạn vì không hoạt động. Vui lòng đăng nhập lại.")
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": message}, status=401)
         messages.info(request, message)
-        url = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
-        if request.headers.get("HX-Request"):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = url
-            return response
-        return redirect(url)
+        return _redirect_back_after(request, settings.LOGIN_URL)
