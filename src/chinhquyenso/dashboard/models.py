@@ -1,13 +1,15 @@
-"""IOC data: per-dossier facts, rollups maintained incrementally from them, and annual plans.
+"""IOC data: rollups maintained incrementally through a journal, the per-dossier fact view, and
+annual plans (docs/adr/0010-ioc-rollups.md).
 
-Why three tables (docs/adr "IOC rollups"):
-- DossierFact: one narrow row per received dossier holding what the Decision 766 indicators need
-  (days of reception, end and judged due date; the flags of the received cohort). It is computed
-  by ONE annotated queryset (dashboard.rollups.facts) both for a single dossier (incremental, on
-  `dossiers.events.dossier_changed`) and for all dossiers (rebuild, INSERT … SELECT), and it is
-  the "previous contribution" that the incremental update subtracts before adding the new one.
 - Rollup: counters per grain — (day, agency), (month, agency), (month, agency, procedure) — with
   the agency's unit and province copied, so any page sums a few hundred rows, never dossiers.
+- RollupJournal: a database trigger on the dossier table appends the dossier's old image (sign −1)
+  and new image (sign +1) whenever a column the indicators read changes; `rollups.fold()` turns
+  pending journal rows into rollup deltas. The fact of a dossier is a function of its own row
+  (its parts are summarised on it by dossiers.summary), so the rebuild is one scan of the dossiers
+  and the incremental path needs no stored per-dossier state.
+- DossierFact: a VIEW (the same fact SQL over the dossiers) for drill-downs — what each dossier
+  contributes, so a leader can check a figure row by row.
 - Plan: an annual target per unit (or the whole province) and indicator; national targets of
   QĐ 2629/QĐ-TTg are the defaults (dashboard.plans).
 """
@@ -36,8 +38,9 @@ class Grain(models.TextChoices):
 
 
 class DossierFact(models.Model):
-    """What one dossier contributes to the rollups (see the module docstring). Only dossiers that
-    were received (NgayTiepNhan set) have a fact: the 766 progress indicator counts from reception."""
+    """What one dossier contributes to the rollups: a database VIEW over the dossiers (created by
+    migration 0002 from rollups.sql.fact_select). Only dossiers that were received (NgayTiepNhan
+    set) have a fact: the 766 progress indicator counts from reception."""
 
     dossier_id = models.BigIntegerField(primary_key=True)
     province = models.ForeignKey(AdministrativeUnit, on_delete=models.DO_NOTHING, related_name="+",
@@ -70,6 +73,8 @@ class DossierFact(models.Model):
     satisfied = models.BooleanField(default=False)
 
     class Meta:
+        managed = False  # a view: dashboard/migrations/0002
+        db_table = "dashboard_dossierfact"
         verbose_name = "dữ kiện hồ sơ (IOC)"
         verbose_name_plural = "dữ kiện hồ sơ (IOC)"
 
@@ -124,6 +129,53 @@ class Rollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grain} {self.start} {self.agency_id}/{self.procedure_id}"
+
+
+class RollupJournal(models.Model):
+    """One image of a dossier (the columns the indicators read), appended by the database trigger
+    of migration 0002 in the dossier write's own transaction: sign −1 for the old image, +1 for the
+    new. Folded into Rollup and deleted by rollups.fold(); never written by Python."""
+
+    sign = models.SmallIntegerField()
+    dossier_id = models.BigIntegerField()
+    province_id = models.BigIntegerField()
+    resolving_agency_id = models.BigIntegerField()
+    procedure_id = models.BigIntegerField()
+    procedure_version_id = models.BigIntegerField()
+    status = models.SmallIntegerField()
+    channel = models.SmallIntegerField()
+    received_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)
+    returned_at = models.DateTimeField(null=True)
+    stopped_at = models.DateTimeField(null=True)
+    withdrawn_at = models.DateTimeField(null=True)
+    paused_at = models.DateTimeField(null=True)
+    supplement_count = models.IntegerField()
+    result_delivery = models.CharField(max_length=16)
+    fee_total = models.DecimalField(max_digits=14, decimal_places=0)
+    online_payment = models.SmallIntegerField()
+    vneid_verified = models.BooleanField()
+    synced_version = models.IntegerField()
+    has_complaint = models.BooleanField()
+    rating = models.SmallIntegerField(null=True)
+    has_digitized_component = models.BooleanField()
+    has_reused_component = models.BooleanField()
+    has_personal_store_component = models.BooleanField()
+    has_electronic_result = models.BooleanField()
+    supplement_wait_seconds = models.BigIntegerField()
+    supplement_shift_seconds = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "nhật ký thay đổi hồ sơ (IOC)"
+        verbose_name_plural = "nhật ký thay đổi hồ sơ (IOC)"
+
+    def __str__(self) -> str:
+        return f"{self.sign:+d} hồ sơ {self.dossier_id}"
+
+
+# The dossier columns the journal copies (all of RollupJournal but its own id, sign and dossier_id).
+IMAGE_COLUMNS = tuple(f.column for f in RollupJournal._meta.concrete_fields if f.name not in ("id", "sign", "dossier_id"))
 
 
 class Plan(models.Model):

@@ -3,7 +3,7 @@
 The IOC page polls every 60 s; operators leave it open on a wall screen. The data of one
 (scope, period, ranked indicator, day) is kept for `IOC_CACHE_SECONDS` (default 60, the polling
 interval) under a key that carries a *generation* number. `invalidate()` bumps the generation; it
-runs after every rollup change (`dossiers.events.dossier_changed` → rollups.refresh_dossier) and
+runs after every rollup change (`dossiers.events.dossier_changed` → rollups.fold) and
 after a plan or a rebuild changes, so a dossier change shows on the next poll. Field reports,
 questions and documents have no domain event yet: their figures are at most 60 s old.
 

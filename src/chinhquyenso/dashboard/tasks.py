@@ -1,9 +1,9 @@
 """Background work of the IOC (django.tasks, queue "rollups").
 
 Used only with settings.DASHBOARD_ROLLUPS_IN_TASK: the dossier_changed receiver then enqueues
-`refresh_rollups` instead of updating the rollups itself, so a busy one-stop desk does not wait
-for them. The task recomputes the dossier's fact from its current rows, so duplicates and
-out-of-order runs give the same rollups (rollups.refresh_dossier locks the dossier row)."""
+`refresh_rollups` instead of folding the journal itself, so a busy one-stop desk does not wait
+for it. Each run folds whatever the journal holds (rollups.fold), so duplicates, out-of-order and
+late runs give the same rollups; the dossier id only names the write that asked for it."""
 
 from django.tasks import task
 
@@ -11,7 +11,7 @@ from django.tasks import task
 @task(queue_name="rollups")
 def refresh_rollups(dossier_id: int) -> None:
     from . import pagecache
-    from .rollups import refresh_dossier
+    from .rollups import fold
 
-    refresh_dossier(dossier_id)
-    pagecache.invalidate()
+    if fold():
+        pagecache.invalidate()

@@ -140,6 +140,19 @@ class Dossier(models.Model):
     rated_at = models.DateTimeField(null=True, blank=True)
     has_complaint = models.BooleanField("có phản ánh, kiến nghị", default=False)
 
+    # A summary of the dossier's parts, maintained by the DATABASE (triggers on components, results
+    # and supplement requests: dossiers.summary), never by Python: save() leaves these columns out.
+    # They make everything the Decision 766 indicators need a function of this one row, so the IOC
+    # reads one table (dashboard.rollups).
+    has_digitized_component = models.BooleanField(default=False, editable=False)
+    has_reused_component = models.BooleanField(default=False, editable=False)
+    has_personal_store_component = models.BooleanField(default=False, editable=False)
+    has_electronic_result = models.BooleanField(default=False, editable=False)
+    # Σ (completed − requested) and Σ (NgayHenTraMoi − NgayHenTraTruoc) of COMPLETED supplement
+    # requests, in seconds (vn-regulations §2.4: the waiting time is subtracted when judging).
+    supplement_wait_seconds = models.BigIntegerField(default=0, editable=False)
+    supplement_shift_seconds = models.BigIntegerField(default=0, editable=False)
+
     # Deadline sweep bookkeeping (so each warning is sent once).
     due_soon_notified_at = models.DateTimeField(null=True, blank=True)
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
@@ -184,6 +197,21 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code or f"Bản nháp #{self.pk}"
+
+    def save(self, *args, **kwargs):
+        """The summary columns (DB_MAINTAINED) belong to the database triggers: an update never writes
+        them back, so a dossier loaded before a component was attached cannot undo its summary."""
+        if not self._state.adding and not kwargs.get("force_insert"):
+            fields = kwargs.get("update_fields")
+            if fields is None:
+                fields = [f.name for f in self._meta.concrete_fields if not f.primary_key]
+            kwargs["update_fields"] = [f for f in fields if f not in DB_MAINTAINED]
+        super().save(*args, **kwargs)
+
+
+DB_MAINTAINED = frozenset({
+    "has_digitized_component", "has_reused_component", "has_personal_store_component", "has_electronic_result",
+    "supplement_wait_seconds", "supplement_shift_seconds"})
 
 
 class DossierComponent(models.Model):

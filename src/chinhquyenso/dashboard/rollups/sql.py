@@ -1,9 +1,11 @@
 # ruff: noqa: S608 — SQL text is built from model table/column names only; values are parameters.
-"""The dossier → fact SQL, shared by the incremental update (one dossier) and the rebuild (all).
+"""The dossier → fact → rollup SQL, ONE text for the rebuild (over the dossiers), the incremental
+fold (over journal images, signed) and the drill-down view (dashboard_dossierfact).
 
-One statement, two vendors: only date/time arithmetic differs between PostgreSQL and SQLite, so
-those few fragments are functions of the connection vendor. Days are local days in Asia/Ho_Chi_Minh
-(UTC+7, no daylight saving), the day a Vietnamese official would write on the register.
+Only date/time arithmetic differs between PostgreSQL and SQLite (core.sqltime). A dossier's fact is
+a function of its own row: its components, results and supplement requests are summarised on it
+by database triggers (dossiers.summary), so every statement here reads one table plus two small
+ones (agencies for the unit, procedure versions for the online level and paper result).
 
 The rules (vn-regulations §2.4, "how DVCQG/766 judges on time" [S]):
 - end = first of Đã xử lý xong (finished_at) > Đã trả kết quả > Dừng xử lý > rút hồ sơ after
@@ -16,89 +18,52 @@ The rules (vn-regulations §2.4, "how DVCQG/766 judges on time" [S]):
 - only received dossiers (NgayTiepNhan set) have facts; refusals at reception never do.
 """
 
-from django.db import connection
-
 from chinhquyenso.agencies.models import Agency
-from chinhquyenso.dossiers.models import Dossier, DossierComponent, ResultDocument, SupplementRequest
+from chinhquyenso.core.sqltime import add_seconds, is_postgres, local_date, month_start, seconds_between
+from chinhquyenso.dossiers.models import Dossier
 from chinhquyenso.procedures.models import ProcedureVersion
 
-from ..models import COUNTERS, DossierFact, Rollup
+from ..models import COUNTERS, IMAGE_COLUMNS, Rollup, RollupJournal
 
-# How many times fact_select(where) repeats its condition (3 per-dossier subqueries + outer WHERE).
-FACT_PARAMS = 4
 FACT_COLUMNS = (
     "dossier_id", "province_id", "unit_id", "agency_id", "procedure_id", "received_on", "ended_on", "due_on",
     "on_time", "finished", "processing_seconds", "online", "full_online_proc", "processed_online", "fee_bearing",
     "paid_online", "digitized_input", "e_result", "paper_result", "paper_result_e", "digitized", "reused",
     "personal_store", "vneid", "synced", "complaint", "rated", "satisfied",
 )
+DOSSIERS = Dossier._meta.db_table
+JOURNAL = RollupJournal._meta.db_table
+ROLLUP = Rollup._meta.db_table
+KEY = ("grain", "start", "agency_id", "procedure_id")
 
 
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def local_date(expr: str) -> str:
-    if is_postgres():
-        return f"(({expr}) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
-    return f"date({expr}, '+7 hours')"
-
-
-def seconds_between(end: str, start: str) -> str:
-    if is_postgres():
-        return f"EXTRACT(EPOCH FROM ({end}) - ({start}))"
-    return f"((julianday({end}) - julianday({start})) * 86400.0)"
-
-
-def add_seconds(ts: str, secs: str) -> str:
-    if is_postgres():
-        return f"(({ts}) + ({secs}) * INTERVAL '1 second')"
-    return f"datetime({ts}, CAST(CAST(ROUND({secs}) AS INTEGER) AS TEXT) || ' seconds')"
-
-
-def month_start(expr: str) -> str:
-    if is_postgres():
-        return f"date_trunc('month', {expr})::date"
-    return f"date({expr}, 'start of month')"
-
-
-def fact_select(where: str = "") -> str:
-    """SELECT producing FACT_COLUMNS in order; `where` is an extra condition on `d` (with %s)."""
-    d, a, v = Dossier._meta.db_table, Agency._meta.db_table, ProcedureVersion._meta.db_table
-    s, c, r = SupplementRequest._meta.db_table, DossierComponent._meta.db_table, ResultDocument._meta.db_table
+def fact_select(source: str = DOSSIERS, *, id_col: str = "id", sign: str | None = None, where: str = "",
+                vendor: str | None = None) -> str:
+    """SELECT producing FACT_COLUMNS (then `sign` if given) for the rows of `source` aliased `d`
+    (the dossier table, or journal images with the same column names); `where` is an extra
+    condition on `d` (with %s)."""
+    a, v = Agency._meta.db_table, ProcedureVersion._meta.db_table
     end = ("COALESCE(d.finished_at, d.returned_at, d.stopped_at, d.withdrawn_at, "
            "CASE WHEN d.status = 5 THEN d.paused_at END)")
-    net = "(COALESCE(sw.wait, 0) - COALESCE(sw.shift, 0))"
-    inner_where = "WHERE completed_at IS NOT NULL" + (f" AND dossier_id IN (SELECT d.id FROM {d} d WHERE {where})"  # nosec B608  # — table names from _meta, constant fragments; values are %s parameters
-                                                      if where else "")
+    net = "(d.supplement_wait_seconds - d.supplement_shift_seconds)"
+    digitized_input = "d.has_digitized_component = TRUE"
+    e_result = "d.has_electronic_result = TRUE"
 
-    def only() -> str:
-        return f" WHERE dossier_id IN (SELECT d.id FROM {d} d WHERE {where})" if where else ""  # nosec B608  # — table names from _meta, constant fragments; values are %s parameters
-
-    # Component and result flags are pre-aggregated per dossier and hash-joined (one pass over
-    # each table in a rebuild; a single index lookup for one dossier).
-    comps = (f"SELECT dossier_id, "  # nosec B608  # — table names from _meta, constant fragments; values are %s parameters
-             f"MAX(CASE WHEN digitized = TRUE AND is_deleted = FALSE THEN 1 ELSE 0 END) AS dig, "
-             f"MAX(CASE WHEN reused = TRUE AND is_deleted = FALSE THEN 1 ELSE 0 END) AS reu, "
-             f"MAX(CASE WHEN from_personal_store = TRUE AND is_deleted = FALSE THEN 1 ELSE 0 END) AS per "
-             f"FROM {c}{only()} GROUP BY dossier_id")
-    results = (f"SELECT dossier_id, MAX(CASE WHEN electronic = TRUE THEN 1 ELSE 0 END) AS ele "  # nosec B608  # — table names from _meta, constant fragments; values are %s parameters
-               f"FROM {r}{only()} GROUP BY dossier_id")
-    digitized_input = "COALESCE(cf.dig, 0) = 1"
-    e_result = "COALESCE(rf.ele, 0) = 1"
+    def day(expr: str) -> str:
+        return local_date(expr, vendor)
 
     return f"""
-SELECT d.id, d.province_id, a.unit_id, d.resolving_agency_id, d.procedure_id,
-  {local_date('d.received_at')},
-  {local_date(end)},
+SELECT d.{id_col}, d.province_id, a.unit_id, d.resolving_agency_id, d.procedure_id,
+  {day('d.received_at')},
+  {day(end)},
   CASE WHEN d.due_at IS NULL THEN NULL
-       WHEN d.supplement_count > 1 THEN {local_date('d.received_at')}
-       ELSE {local_date(add_seconds('d.due_at', net))} END,
+       WHEN d.supplement_count > 1 THEN {day('d.received_at')}
+       ELSE {day(add_seconds('d.due_at', net, vendor))} END,
   CASE WHEN {end} IS NULL OR d.due_at IS NULL THEN NULL
        WHEN d.supplement_count > 1 THEN FALSE
-       WHEN {seconds_between(end, 'd.due_at')} <= {net} THEN TRUE ELSE FALSE END,
+       WHEN {seconds_between(end, 'd.due_at', vendor)} <= {net} THEN TRUE ELSE FALSE END,
   CASE WHEN d.finished_at IS NOT NULL THEN TRUE ELSE FALSE END,
-  CASE WHEN d.finished_at IS NOT NULL THEN CAST({seconds_between('d.finished_at', 'd.received_at')} AS BIGINT)
+  CASE WHEN d.finished_at IS NOT NULL THEN CAST({seconds_between('d.finished_at', 'd.received_at', vendor)} AS BIGINT)
        ELSE 0 END,
   CASE WHEN d.channel = 2 THEN TRUE ELSE FALSE END,
   CASE WHEN v.online_level = 'toan_trinh' THEN TRUE ELSE FALSE END,
@@ -111,27 +76,26 @@ SELECT d.id, d.province_id, a.unit_id, d.resolving_agency_id, d.procedure_id,
   v.result_paper,
   CASE WHEN v.result_paper = TRUE AND {e_result} THEN TRUE ELSE FALSE END,
   CASE WHEN {digitized_input} AND {e_result} THEN TRUE ELSE FALSE END,
-  COALESCE(cf.reu, 0) = 1,
-  COALESCE(cf.per, 0) = 1,
+  d.has_reused_component = TRUE,
+  d.has_personal_store_component = TRUE,
   d.vneid_verified,
   CASE WHEN d.synced_version > 0 THEN TRUE ELSE FALSE END,
   CASE WHEN d.has_complaint = TRUE OR d.rating = 2 THEN TRUE ELSE FALSE END,
   CASE WHEN d.rating IS NOT NULL THEN TRUE ELSE FALSE END,
-  CASE WHEN d.rating = 1 THEN TRUE ELSE FALSE END
-FROM {d} d
+  CASE WHEN d.rating = 1 THEN TRUE ELSE FALSE END{', ' + sign if sign else ''}
+FROM {source} d
 JOIN {a} a ON a.id = d.resolving_agency_id
 JOIN {v} v ON v.id = d.procedure_version_id
-LEFT JOIN (SELECT dossier_id,
-                  SUM({seconds_between('completed_at', 'requested_at')}) AS wait,
-                  SUM(COALESCE({seconds_between('due_after', 'due_before')}, 0)) AS shift
-           FROM {s} {inner_where} GROUP BY dossier_id) sw ON sw.dossier_id = d.id
-LEFT JOIN ({comps}) cf ON cf.dossier_id = d.id
-LEFT JOIN ({results}) rf ON rf.dossier_id = d.id
 WHERE d.received_at IS NOT NULL{' AND ' + where if where else ''}
 """  # nosec B608  # — table names from _meta, constant fragments; values are %s parameters
 
 
-# --- rollups from facts, in SQL (rebuild) -------------------------------------------------------
+def view_sql(vendor: str) -> str:
+    cols = ", ".join(FACT_COLUMNS)
+    return f"CREATE VIEW dashboard_dossierfact ({cols}) AS {fact_select(vendor=vendor)}"
+
+
+# --- rollups from facts ---------------------------------------------------------------------------
 
 RECEIVED_EXPR = {
     "received": "1",
@@ -148,69 +112,147 @@ ENDED_EXPR = {
     "processing_seconds": "f.processing_seconds",
 }
 DUE_EXPR = {"due": "1", "due_on_time": "CASE WHEN f.on_time = TRUE THEN 1 ELSE 0 END"}
+GRAINS = {"d": (False, False), "m": (True, False), "p": (True, True)}  # grain: (monthly, by procedure)
 
 
-def _branch(grain: str, day_col: str, exprs: dict, *, by_procedure: bool, monthly: bool, where: str,
-            source: str = "") -> str:
-    """One contribution (received / ended / due) of one grain, already summed per rollup key, with
-    the counters it does not touch as 0 — so the final GROUP BY only merges three small sets."""
-    start = month_start(f"f.{day_col}") if monthly else f"f.{day_col}"
+def _branch(grain: str, day_col: str, exprs: dict, *, signed: bool, vendor: str | None) -> str:
+    """One contribution (received / ended / due) of one grain, summed per rollup key, with the
+    counters it does not touch as 0 — so the final GROUP BY only merges small sets."""
+    monthly, by_procedure = GRAINS[grain]
+    start = month_start(f"f.{day_col}", vendor) if monthly else f"f.{day_col}"
+
+    def total(expr: str) -> str:
+        return f"SUM(f.sign * ({expr}))" if signed else f"SUM({expr})"
+
     # Counts cast back to INTEGER: the outer SUM over BIGINT would use slow NUMERIC arithmetic.
-    cols = ", ".join((f"SUM({exprs[name]}) AS {name}" if name == "processing_seconds"
-                      else f"CAST(SUM({exprs[name]}) AS INTEGER) AS {name}") if name in exprs else f"0 AS {name}"
+    cols = ", ".join((f"{total(exprs[name])} AS {name}" if name == "processing_seconds"
+                      else f"CAST({total(exprs[name])} AS INTEGER) AS {name}") if name in exprs else f"0 AS {name}"
                      for name in COUNTERS)
     proc = "f.procedure_id" if by_procedure else "0"
-    cond = f"f.{day_col} IS NOT NULL" + (f" AND {where}" if where else "")
-    return (f"SELECT '{grain}' AS grain, {start} AS start, f.agency_id, {proc} AS procedure_id, "  # nosec B608  # — table names from _meta, constant fragments; values are %s parameters
+    return (f"SELECT '{grain}' AS grain, {start} AS start, f.agency_id, {proc} AS procedure_id, "
             f"MAX(f.unit_id) AS unit_id, MAX(f.province_id) AS province_id, {cols} "
-            f"FROM {source or DossierFact._meta.db_table} f WHERE {cond} GROUP BY {start}, f.agency_id"
+            f"FROM f WHERE f.{day_col} IS NOT NULL GROUP BY {start}, f.agency_id"
             + (", f.procedure_id" if by_procedure else ""))
 
 
-BRANCHES_PER_GRAIN = 3
-
-
-def _branches(grain: str, where: str = "", source: str = "") -> list[str]:
-    by_procedure = monthly = grain == "p"
-    return [_branch(grain, day_col, exprs, by_procedure=by_procedure, monthly=monthly, where=where, source=source)
-            for day_col, exprs in (("received_on", RECEIVED_EXPR), ("ended_on", ENDED_EXPR), ("due_on", DUE_EXPR))]
-
-
-def _merge_insert(branches: list[str]) -> str:
-    sums = ", ".join(f"SUM({name})" for name in COUNTERS)
-    names = ", ".join(COUNTERS)
+def _merged(grains: str, *, signed: bool, vendor: str | None) -> str:
+    """SELECT of rollup rows (KEY, unit_id, province_id, COUNTERS) from the facts `f`."""
+    branches = [_branch(grain, day_col, exprs, signed=signed, vendor=vendor) for grain in grains
+                for day_col, exprs in (("received_on", RECEIVED_EXPR), ("ended_on", ENDED_EXPR), ("due_on", DUE_EXPR))]
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in COUNTERS)
     union = "\nUNION ALL\n".join(branches)
-    return (f"INSERT INTO {Rollup._meta.db_table} (grain, start, agency_id, procedure_id, unit_id, province_id, {names}) "  # nosec B608  # — table names from _meta, constant fragments; values are %s parameters
-            f"SELECT grain, start, agency_id, procedure_id, MAX(unit_id), MAX(province_id), {sums} "
-            f"FROM ({union}) x GROUP BY grain, start, agency_id, procedure_id")
+    having = " OR ".join(f"SUM({name}) <> 0" for name in COUNTERS) if signed else ""
+    return (f"SELECT grain, start, agency_id, procedure_id, MAX(unit_id), MAX(province_id), {sums} "
+            f"FROM ({union}) x WHERE TRUE GROUP BY grain, start, agency_id, procedure_id"
+            + (f" HAVING {having}" if having else ""))
 
 
-def rollup_insert(where: str = "", grain: str = "d") -> str:
-    """INSERT one grain ("d" = day × agency, "p" = month × agency × procedure) of Rollup from
-    DossierFact (optionally only facts matching `where`, used BRANCHES_PER_GRAIN times).
-    Each of the three contributions is aggregated on its own (a hash aggregate over the facts with
-    only its own counters), then the three small results are merged — instead of one GROUP BY over
-    three rows per fact with every counter."""
-    return _merge_insert(_branches(grain, where))
+def _fact_cte(source: str, *, id_col: str, sign: str | None, where: str, vendor: str | None) -> str:
+    cols = ", ".join(FACT_COLUMNS) + (", sign" if sign else "")
+    materialized = "MATERIALIZED " if is_postgres(vendor) else ""
+    return f"f ({cols}) AS {materialized}({fact_select(source, id_col=id_col, sign=sign, where=where, vendor=vendor)})"
 
 
-def facts_and_rollups_insert(where: str = "") -> str:
-    """PostgreSQL only: ONE statement that inserts the facts (fact_select) and, from the rows it
-    returns, the "d" and "p" grains — the facts are computed once and never read back from the
-    table (a data-modifying CTE is materialized once; its six aggregates scan it in memory).
-    Parameters: those of fact_select(where)."""
-    cols = ", ".join(FACT_COLUMNS)
-    branches = _branches("d", source="f") + _branches("p", source="f")
-    return (f"WITH f AS (INSERT INTO {DossierFact._meta.db_table} ({cols}) {fact_select(where)} RETURNING *) "
-            + _merge_insert(branches))
+def _insert_head() -> str:
+    return f"INSERT INTO {ROLLUP} ({', '.join(KEY)}, unit_id, province_id, {', '.join(COUNTERS)}) "
+
+
+def rebuild_insert(where: str = "", vendor: str | None = None) -> str:
+    """ONE statement: the facts of the dossiers (matching `where`, a condition on `d` with %s) are
+    computed once into a CTE and aggregated into the "d" and "p" grains ("m" is then summed from
+    "p": month_from_procedure_rows)."""
+    return (f"WITH {_fact_cte(DOSSIERS, id_col='id', sign=None, where=where, vendor=vendor)} "
+            + _insert_head() + _merged("dp", signed=False, vendor=vendor))
+
+
+def fold_upsert(source: str, vendor: str | None = None) -> str:
+    """Add the signed contributions of the journal images in `source` (a table or a CTE name) to
+    the rollups of all three grains, creating missing rows (ON CONFLICT … DO UPDATE, both vendors).
+    Keys are written in order, so concurrent folds lock rollup rows in the same order."""
+    updates = ", ".join(f"{name} = {ROLLUP}.{name} + excluded.{name}" for name in COUNTERS)
+    return (_insert_head() + _merged("dmp", signed=True, vendor=vendor)
+            + " ORDER BY grain, start, agency_id, procedure_id"
+            + f" ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates}")
+
+
+def fold_statement(vendor: str | None = None) -> str:
+    """PostgreSQL: take (DELETE … RETURNING) every committed journal row and fold it, in one statement."""
+    images = ", ".join(IMAGE_COLUMNS)
+    return (f"WITH j AS (DELETE FROM {JOURNAL} RETURNING sign, dossier_id, {images}), "
+            + _fact_cte("j", id_col="dossier_id", sign="d.sign", where="", vendor=vendor) + " "
+            + fold_upsert("f", vendor))
+
+
+def fold_statement_upto(vendor: str | None = None) -> str:
+    """SQLite: fold the journal rows with id <= %s (then deleted by the caller, same transaction)."""
+    return (f"WITH {_fact_cte(f'(SELECT * FROM {JOURNAL} WHERE id <= %s)', id_col='dossier_id', sign='d.sign', where='', vendor=vendor)} "
+            + fold_upsert("f", vendor))
 
 
 def month_from_procedure_rows(where: str = "") -> str:
     """Grain m = grain p summed over procedures (a few hundred thousand rows at most)."""
-    table = Rollup._meta.db_table
     names = ", ".join(COUNTERS)
     sums = ", ".join(f"SUM({name})" for name in COUNTERS)
     cond = "grain = 'p'" + (f" AND {where}" if where else "")
-    return (f"INSERT INTO {table} (grain, start, agency_id, procedure_id, unit_id, province_id, {names}) "  # nosec B608  # — table names from _meta, constant fragments; values are %s parameters
-            f"SELECT 'm', start, agency_id, 0, MAX(unit_id), MAX(province_id), {sums} FROM {table} "
+    return (f"INSERT INTO {ROLLUP} (grain, start, agency_id, procedure_id, unit_id, province_id, {names}) "
+            f"SELECT 'm', start, agency_id, 0, MAX(unit_id), MAX(province_id), {sums} FROM {ROLLUP} "
             f"WHERE {cond} GROUP BY start, agency_id")
+
+
+# --- the journal trigger --------------------------------------------------------------------------
+
+# Columns whose change alters a fact; synced_version and status only through what the fact reads.
+_WATCHED = tuple(c for c in IMAGE_COLUMNS if c not in ("synced_version", "status"))
+
+
+def _changed(vendor: str) -> str:
+    differs = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
+    parts = [f"OLD.{c} {differs} NEW.{c}" for c in _WATCHED]
+    parts += [f"(OLD.synced_version > 0) {differs} (NEW.synced_version > 0)",
+              f"(OLD.status = 5) {differs} (NEW.status = 5)"]
+    return "(" + " OR ".join(parts) + ")"
+
+
+def _journal_insert(row: str, sign: int) -> str:
+    images = ", ".join(IMAGE_COLUMNS)
+    values = ", ".join(f"{row}.{c}" for c in IMAGE_COLUMNS)
+    return f"INSERT INTO {JOURNAL} (sign, dossier_id, {images}) VALUES ({sign}, {row}.id, {values})"
+
+
+def journal_triggers(vendor: str) -> list[str]:
+    """The trigger that appends old/new images of received dossiers to the journal."""
+    received_new, received_old = "NEW.received_at IS NOT NULL", "OLD.received_at IS NOT NULL"
+    if vendor == "postgresql":
+        return [f"""
+CREATE OR REPLACE FUNCTION dashboard_rollup_journal() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' AND {received_old} THEN {_journal_insert('OLD', -1)}; END IF;
+    IF TG_OP <> 'DELETE' AND {received_new} THEN {_journal_insert('NEW', 1)}; END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql""",
+                f"CREATE TRIGGER dashboard_journal_i AFTER INSERT ON {DOSSIERS} FOR EACH ROW WHEN ({received_new}) "
+                f"EXECUTE FUNCTION dashboard_rollup_journal()",
+                f"CREATE TRIGGER dashboard_journal_u AFTER UPDATE ON {DOSSIERS} FOR EACH ROW "
+                f"WHEN (({received_old} OR {received_new}) AND {_changed(vendor)}) EXECUTE FUNCTION dashboard_rollup_journal()",
+                f"CREATE TRIGGER dashboard_journal_d AFTER DELETE ON {DOSSIERS} FOR EACH ROW WHEN ({received_old}) "
+                f"EXECUTE FUNCTION dashboard_rollup_journal()"]
+    if vendor == "sqlite":
+        return [f"CREATE TRIGGER dashboard_journal_i AFTER INSERT ON {DOSSIERS} WHEN {received_new} BEGIN "
+                f"{_journal_insert('NEW', 1)}; END",
+                f"CREATE TRIGGER dashboard_journal_u_old AFTER UPDATE ON {DOSSIERS} WHEN {received_old} AND "
+                f"{_changed(vendor)} BEGIN {_journal_insert('OLD', -1)}; END",
+                f"CREATE TRIGGER dashboard_journal_u_new AFTER UPDATE ON {DOSSIERS} WHEN {received_new} AND "
+                f"{_changed(vendor)} BEGIN {_journal_insert('NEW', 1)}; END",
+                f"CREATE TRIGGER dashboard_journal_d AFTER DELETE ON {DOSSIERS} WHEN {received_old} BEGIN "
+                f"{_journal_insert('OLD', -1)}; END"]
+    return []
+
+
+def drop_journal_triggers(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [*(f"DROP TRIGGER IF EXISTS dashboard_journal_{e} ON {DOSSIERS}" for e in "iud"),
+                "DROP FUNCTION IF EXISTS dashboard_rollup_journal()"]
+    if vendor == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS dashboard_journal_{e}" for e in ("i", "u_old", "u_new", "d")]
+    return []
