@@ -28,7 +28,7 @@ def expressions(dossier_id: str, vendor: str | None = None) -> tuple[str, ...]:
         f"EXISTS({flag.format(c=c, id=dossier_id, col='digitized')})",
         f"EXISTS({flag.format(c=c, id=dossier_id, col='reused')})",
         f"EXISTS({flag.format(c=c, id=dossier_id, col='from_personal_store')})",
-        f"EXISTS(SELECT 1 FROM {r} x WHERE x.dossier_id = {dossier_id} AND x.electronic = TRUE)",
+        f"EXISTS(SELECT 1 FROM {r} x WHERE x.dossier_id = {dossier_id} AND x.electronic = TRUE)",  # nosec B608 — names from _meta and constants; values are %s parameters
         f"({sums.format(e=wait, s=s, id=dossier_id)})",
         f"({sums.format(e=shift, s=s, id=dossier_id)})",
     )
@@ -44,10 +44,10 @@ def _update(dossier_id: str, vendor: str | None) -> str:
     sets = ", ".join(f"{c} = s.v{i}" for i, c in enumerate(COLUMNS))
     select = ", ".join(f"{e} AS v{i}" for i, e in enumerate(values))
     if is_postgres(vendor):
-        return (f"UPDATE {D} d SET {sets} FROM (SELECT {select}) s "
+        return (f"UPDATE {D} d SET {sets} FROM (SELECT {select}) s "  # nosec B608 — names from _meta and constants; values are %s parameters
                 f"WHERE d.id = {dossier_id} AND ({cols}) IS DISTINCT FROM ({new})")
     # SQLite: UPDATE … FROM, row values compared with IS NOT.
-    return (f"UPDATE {D} SET {sets} FROM (SELECT {select}) s "
+    return (f"UPDATE {D} SET {sets} FROM (SELECT {select}) s "  # nosec B608 — names from _meta and constants; values are %s parameters
             f"WHERE {D}.id = {dossier_id} AND ({names}) IS NOT ({new})")
 
 
@@ -55,11 +55,11 @@ def refresh_sql(where: str = "", vendor: str | None = None) -> str:
     """Recompute the summary of every dossier matching `where` (a condition on `d`, with %s)."""
     sets = ", ".join(f"{c} = {e}" for c, e in zip(COLUMNS, expressions("d.id", vendor), strict=True))
     if is_postgres(vendor):
-        return f"UPDATE {D} d SET {sets}" + (f" WHERE {where}" if where else "")
+        return f"UPDATE {D} d SET {sets}" + (f" WHERE {where}" if where else "")  # nosec B608 — names from _meta and constants; values are %s parameters
     # SQLite has no alias on the UPDATE target: a correlated alias through a rowid subquery.
-    sets = ", ".join(f"{c} = (SELECT {e} FROM {D} d WHERE d.id = {D}.id)"
+    sets = ", ".join(f"{c} = (SELECT {e} FROM {D} d WHERE d.id = {D}.id)"  # nosec B608 — names from _meta and constants; values are %s parameters
                      for c, e in zip(COLUMNS, expressions("d.id", vendor), strict=True))
-    return f"UPDATE {D} SET {sets}" + (f" WHERE id IN (SELECT d.id FROM {D} d WHERE {where})" if where else "")
+    return f"UPDATE {D} SET {sets}" + (f" WHERE id IN (SELECT d.id FROM {D} d WHERE {where})" if where else "")  # nosec B608 — names from _meta and constants; values are %s parameters
 
 
 def create_triggers(vendor: str) -> list[str]:

@@ -34,17 +34,17 @@ def fold() -> bool:
     with transaction.atomic(), connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [FOLD_LOCK])
-            cur.execute(f"SELECT EXISTS(SELECT 1 FROM {sql.JOURNAL})")  # noqa: S608 — constant table name
+            cur.execute(f"SELECT EXISTS(SELECT 1 FROM {sql.JOURNAL})")  # noqa: S608  # nosec B608 — constant table name
             pending = bool(cur.fetchone()[0])
             if pending:
                 cur.execute(sql.fold_statement())
             return pending
-        cur.execute(f"SELECT MAX(id) FROM {sql.JOURNAL}")  # noqa: S608 — constant table name
+        cur.execute(f"SELECT MAX(id) FROM {sql.JOURNAL}")  # noqa: S608  # nosec B608 — constant table name
         upto = cur.fetchone()[0]
         pending = upto is not None
         if pending:
             cur.execute(sql.fold_statement_upto(), [upto])
-            cur.execute(f"DELETE FROM {sql.JOURNAL} WHERE id <= %s", [upto])  # noqa: S608 — constant table name
+            cur.execute(f"DELETE FROM {sql.JOURNAL} WHERE id <= %s", [upto])  # noqa: S608  # nosec B608 — constant table name
         return pending
 
 
