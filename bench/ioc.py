@@ -142,7 +142,7 @@ def main(argv=None) -> dict:
     (out / f"{name}.json").write_text(json.dumps(result, indent=2, default=str))
     md = [f"# IOC benchmark — {result['dossiers_in_db']} dossiers ({connection.vendor})", "",
           "| Measure | Value |", "|---|---|"]
-    for key in ("generate_seconds", "baseline_scan_s", "rebuild_s", "rebuild_over_scan", "facts", "rollups"):
+    for key in ("generate_seconds", "baseline_scan_s", "rebuild_s", "rebuild_over_scan", "dossiers", "rollups"):
         if key in result:
             md.append(f"| {key} | {result[key]} |")
     for key in pages:

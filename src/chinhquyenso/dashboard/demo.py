@@ -27,4 +27,4 @@ def load(province: AdministrativeUnit, stdout) -> None:
         Plan.objects.get_or_create(province=province, unit=commune, year=2026, indicator="3.3",
                                    defaults={"target": Decimal(60), "source": "Kế hoạch của phường (mẫu)"})
     counts = rebuild(province.pk)
-    stdout.write(f"IOC: kế hoạch 2026, số liệu tổng hợp từ {counts['facts']} hồ sơ ({counts['rollups']} dòng).")
+    stdout.write(f"IOC: kế hoạch 2026, số liệu tổng hợp từ {counts['dossiers']} hồ sơ ({counts['rollups']} dòng).")

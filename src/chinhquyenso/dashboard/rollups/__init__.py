@@ -17,6 +17,7 @@ import logging
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Sum
 
 from .. import pagecache
 from ..models import COUNTERS, Rollup, RollupJournal
@@ -78,7 +79,8 @@ def _drop_secondary_indexes(cur, tables: tuple[str, ...]) -> list[str]:
 
 
 def rebuild(province_id: int | None = None) -> dict:
-    """Recompute the rollups from the dossiers, in SQL. Returns row counts."""
+    """Recompute the rollups from the dossiers, in SQL. Returns the received dossiers counted and
+    the rollup rows written."""
     where = "d.province_id = %s" if province_id else ""
     params = [province_id] if province_id else []
     postgres = connection.vendor == "postgresql"
@@ -89,6 +91,8 @@ def rebuild(province_id: int | None = None) -> dict:
             # commits, so every change is either in the scan below or folded after it, never both.
             cur.execute(f"LOCK TABLE {sql.JOURNAL} IN EXCLUSIVE MODE")
             cur.execute("SET LOCAL work_mem = '256MB'")  # the hash aggregates fit in memory
+            # JIT compiling the wide aggregate costs ~1 s of the rebuild at 1M dossiers and gains less.
+            cur.execute("SET LOCAL jit = off")
         if province_id:
             RollupJournal.objects.filter(province_id=province_id).delete()
             Rollup.objects.filter(province_id=province_id).delete()
@@ -106,7 +110,8 @@ def rebuild(province_id: int | None = None) -> dict:
             cur.execute(definition)
     rollups = Rollup.objects.filter(province_id=province_id) if province_id else Rollup.objects.all()
     pagecache.invalidate()
-    return {"rollups": rollups.count()}
+    counted = rollups.filter(grain="m").aggregate(n=Sum("received"))["n"] or 0
+    return {"dossiers": counted, "rollups": rollups.count()}
 
 
 __all__ = ["COUNTERS", "fold", "on_dossier_changed", "rebuild"]

@@ -22,5 +22,5 @@ class Command(BaseCommand):
             province_id = unit.pk
         started = time.perf_counter()
         counts = rebuild(province_id)
-        self.stdout.write(f"Đã tính lại: {counts['facts']} hồ sơ, {counts['rollups']} dòng tổng hợp "
+        self.stdout.write(f"Đã tính lại: {counts['dossiers']} hồ sơ, {counts['rollups']} dòng tổng hợp "
                           f"trong {time.perf_counter() - started:.2f} s.")
