@@ -74,7 +74,6 @@ class DossierFact(models.Model):
 
     class Meta:
         managed = False  # a view: dashboard/migrations/0002
-        db_table = "dashboard_dossierfact"
         verbose_name = "dữ kiện hồ sơ (IOC)"
         verbose_name_plural = "dữ kiện hồ sơ (IOC)"
 
