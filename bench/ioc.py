@@ -43,7 +43,7 @@ def fresh_database(url: str) -> None:
 def baseline_scan() -> float:
     from django.db import connection
 
-    from chinhquyenso.dashboard.rollups.sql import local_date, month_start
+    from chinhquyenso.core.sqltime import local_date, month_start
 
     sql = (f"SELECT d.resolving_agency_id, {month_start(local_date('d.received_at'))} AS m, COUNT(*), "
            "SUM(CASE WHEN d.channel = 2 THEN 1 ELSE 0 END), SUM(CASE WHEN d.finished_at IS NOT NULL THEN 1 ELSE 0 END), "
