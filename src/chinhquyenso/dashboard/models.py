@@ -1,7 +1,7 @@
 """IOC data: rollups maintained incrementally through a journal, the per-dossier fact view, and
 annual plans (docs/adr/0010-ioc-rollups.md).
 
-- Rollup: counters per grain — (day, agency), (month, agency), (month, agency, procedure) — with
+- Rollup: counters per grain — (day, agency), (month, agency), (month, province, procedure) — with
   the agency's unit and province copied, so any page sums a few hundred rows, never dossiers.
 - RollupJournal: a database trigger on the dossier table appends the dossier's old image (sign −1)
   and new image (sign +1) whenever a column the indicators read changes; `rollups.fold()` turns
@@ -34,7 +34,7 @@ COUNTERS = RECEIVED_COUNTERS + ENDED_COUNTERS + DUE_COUNTERS
 class Grain(models.TextChoices):
     DAY = "d", "Ngày (theo cơ quan)"
     MONTH = "m", "Tháng (theo cơ quan)"
-    PROCEDURE = "p", "Tháng (theo cơ quan và thủ tục)"
+    PROCEDURE = "p", "Tháng (theo tỉnh và thủ tục)"
 
 
 class DossierFact(models.Model):
@@ -84,11 +84,12 @@ class DossierFact(models.Model):
 class Rollup(models.Model):
     grain = models.CharField(max_length=1, choices=Grain.choices)
     start = models.DateField()  # the day, or the first day of the month
-    agency_id = models.BigIntegerField()
+    agency_id = models.BigIntegerField()  # 0 = all agencies of the province (grain p)
     procedure_id = models.BigIntegerField(default=0)  # 0 = all procedures (grains d and m)
-    unit_id = models.BigIntegerField()
+    unit_id = models.BigIntegerField()  # the agency's unit; 0 in grain p
+    # Indexed by dashboard_rollup_province (province, grain, start), not by a single-column index.
     province = models.ForeignKey(AdministrativeUnit, on_delete=models.DO_NOTHING, related_name="+",
-                                 db_constraint=False)
+                                 db_constraint=False, db_index=False)
     received = models.IntegerField(default=0)
     online = models.IntegerField(default=0)
     full_online_proc = models.IntegerField(default=0)
@@ -119,7 +120,8 @@ class Rollup(models.Model):
         verbose_name = "số liệu tổng hợp (IOC)"
         verbose_name_plural = "số liệu tổng hợp (IOC)"
         constraints = [
-            models.UniqueConstraint(fields=["grain", "start", "agency_id", "procedure_id"], name="dashboard_rollup_key"),
+            models.UniqueConstraint(fields=["grain", "start", "province", "agency_id", "procedure_id"],
+                                    name="dashboard_rollup_key"),
         ]
         indexes = [
             models.Index(fields=["province", "grain", "start"], name="dashboard_rollup_province"),

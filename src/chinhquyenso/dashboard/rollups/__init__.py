@@ -66,16 +66,23 @@ def on_dossier_changed(sender, dossier_id, **kwargs) -> None:
         log.exception("IOC rollup fold failed after a change of dossier %s", dossier_id)
 
 
-def _drop_secondary_indexes(cur, tables: tuple[str, ...]) -> list[str]:
-    """Drop the plain (non-constraint) indexes of `tables`, returning their definitions: building an
-    index once over the loaded rows is cheaper than maintaining it row by row (PostgreSQL, inside
-    the rebuild's transaction, so nobody ever sees the tables without them)."""
-    cur.execute("SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = ANY(%s) AND NOT EXISTS "
-                "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)", [list(tables)])
-    found = cur.fetchall()
-    for name, _definition in found:
+def _drop_secondary_indexes(cur, table: str) -> list[str]:
+    """Drop the indexes of `table` but its primary key — the rollup key's unique constraint too —
+    returning the statements that re-create them: building an index once over the loaded rows is
+    cheaper than maintaining it row by row (PostgreSQL, inside the rebuild's transaction, so nobody
+    ever sees the table without them)."""
+    cur.execute("SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+                "WHERE c.conrelid = %s::regclass AND c.contype = 'u'", [table])
+    constraints = cur.fetchall()
+    cur.execute("SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)", [table])
+    indexes = cur.fetchall()
+    for name, _definition in constraints:
+        cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+    for name, _definition in indexes:
         cur.execute(f'DROP INDEX "{name}"')
-    return [definition for _name, definition in found]
+    return ([f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}' for name, definition in constraints]
+            + [definition for _name, definition in indexes])
 
 
 def rebuild(province_id: int | None = None) -> dict:
@@ -93,6 +100,10 @@ def rebuild(province_id: int | None = None) -> dict:
             cur.execute("SET LOCAL work_mem = '256MB'")  # the hash aggregates fit in memory
             # JIT compiling the wide aggregate costs ~1 s of the rebuild at 1M dossiers and gains less.
             cur.execute("SET LOCAL jit = off")
+            # Each contribution's scan runs with parallel workers even though its result has ~10⁵
+            # groups (the planner's default costs judge gathering them dearer than it is).
+            cur.execute("SET LOCAL parallel_setup_cost = 0")
+            cur.execute("SET LOCAL parallel_tuple_cost = 0")
         if province_id:
             RollupJournal.objects.filter(province_id=province_id).delete()
             Rollup.objects.filter(province_id=province_id).delete()
@@ -100,12 +111,18 @@ def rebuild(province_id: int | None = None) -> dict:
             # Fresh files instead of deleting into bloated tables and indexes (pages wait for the
             # lock rather than read half a rebuild).
             cur.execute(f"TRUNCATE {Rollup._meta.db_table}, {sql.JOURNAL}")
-            indexes = _drop_secondary_indexes(cur, (Rollup._meta.db_table,))
+            indexes = _drop_secondary_indexes(cur, Rollup._meta.db_table)
         else:
             RollupJournal.objects.all().delete()
             Rollup.objects.all().delete()
-        cur.execute(sql.rebuild_insert(where), params)
-        cur.execute(sql.month_from_procedure_rows("province_id = %s" if province_id else ""), params)
+        if postgres:
+            cur.execute(sql.rebuild_create(where), params)
+            cur.execute(sql.rebuild_from_temp())
+            # Dropped now, not at commit: a caller's outer transaction may rebuild again.
+            cur.execute(f"DROP TABLE {sql.REBUILD_TABLE}")
+        else:
+            cur.execute(sql.rebuild_insert(where), params)
+        cur.execute(sql.month_from_day_rows("province_id = %s" if province_id else ""), params)
         for definition in indexes:
             cur.execute(definition)
     rollups = Rollup.objects.filter(province_id=province_id) if province_id else Rollup.objects.all()

@@ -16,6 +16,8 @@ The rules (vn-regulations §2.4, "how DVCQG/766 judges on time" [S]):
   Written as a judged due = due_at − shift + wait (so unfinished dossiers can be judged at any day).
 - a second supplement request makes the dossier late (judged due = its reception day).
 - only received dossiers (NgayTiepNhan set) have facts; refusals at reception never do.
+- processing seconds are rounded (SQLite's julianday arithmetic is floating point; truncating lost a
+  second).
 """
 
 from chinhquyenso.agencies.models import Agency
@@ -34,14 +36,17 @@ FACT_COLUMNS = (
 DOSSIERS = Dossier._meta.db_table
 JOURNAL = RollupJournal._meta.db_table
 ROLLUP = Rollup._meta.db_table
-KEY = ("grain", "start", "agency_id", "procedure_id")
+# A rollup row is one grain's counters for one key: (day or month, agency) or (month, province,
+# procedure); the unused part of the key is 0.
+KEY = ("grain", "start", "province_id", "agency_id", "procedure_id")
 
 
 def fact_select(source: str = DOSSIERS, *, id_col: str = "id", sign: str | None = None, where: str = "",
                 vendor: str | None = None) -> str:
     """SELECT producing FACT_COLUMNS (then `sign` if given) for the rows of `source` aliased `d`
     (the dossier table, or journal images with the same column names); `where` is an extra
-    condition on `d` (with %s)."""
+    condition on `d` (with %s). The agency and version are LEFT JOINs on their primary keys (every
+    dossier has both: foreign keys), so a query that reads none of their columns skips them."""
     a, v = Agency._meta.db_table, ProcedureVersion._meta.db_table
     end = ("COALESCE(d.finished_at, d.returned_at, d.stopped_at, d.withdrawn_at, "
            "CASE WHEN d.status = 5 THEN d.paused_at END)")
@@ -63,7 +68,7 @@ SELECT d.{id_col}, d.province_id, a.unit_id, d.resolving_agency_id, d.procedure_
        WHEN d.supplement_count > 1 THEN FALSE
        WHEN {seconds_between(end, 'd.due_at', vendor)} <= {net} THEN TRUE ELSE FALSE END,
   CASE WHEN d.finished_at IS NOT NULL THEN TRUE ELSE FALSE END,
-  CASE WHEN d.finished_at IS NOT NULL THEN CAST({seconds_between('d.finished_at', 'd.received_at', vendor)} AS BIGINT)
+  CASE WHEN d.finished_at IS NOT NULL THEN CAST(ROUND({seconds_between('d.finished_at', 'd.received_at', vendor)}) AS BIGINT)
        ELSE 0 END,
   CASE WHEN d.channel = 2 THEN TRUE ELSE FALSE END,
   CASE WHEN v.online_level = 'toan_trinh' THEN TRUE ELSE FALSE END,
@@ -84,8 +89,8 @@ SELECT d.{id_col}, d.province_id, a.unit_id, d.resolving_agency_id, d.procedure_
   CASE WHEN d.rating IS NOT NULL THEN TRUE ELSE FALSE END,
   CASE WHEN d.rating = 1 THEN TRUE ELSE FALSE END{', ' + sign if sign else ''}
 FROM {source} d
-JOIN {a} a ON a.id = d.resolving_agency_id
-JOIN {v} v ON v.id = d.procedure_version_id
+LEFT JOIN {a} a ON a.id = d.resolving_agency_id
+LEFT JOIN {v} v ON v.id = d.procedure_version_id
 WHERE d.received_at IS NOT NULL{' AND ' + where if where else ''}
 """  # nosec B608  # — table names from _meta, constant fragments; values are %s parameters
 
@@ -112,13 +117,28 @@ ENDED_EXPR = {
     "processing_seconds": "f.processing_seconds",
 }
 DUE_EXPR = {"due": "1", "due_on_time": "CASE WHEN f.on_time = TRUE THEN 1 ELSE 0 END"}
-GRAINS = {"d": (False, False), "m": (True, False), "p": (True, True)}  # grain: (monthly, by procedure)
+CONTRIBUTIONS = {"received": ("received_on", RECEIVED_EXPR), "ended": ("ended_on", ENDED_EXPR),
+                 "due": ("due_on", DUE_EXPR)}
+# grain: (monthly, by procedure (province-wide) instead of by agency, contributions). The procedure
+# grain serves the per-procedure figures (3.2, 4.2, 5.6, average time), which read the received and
+# ended cohorts only; scopes below the province read those from their own dossiers (figures.py).
+GRAINS = {"d": (False, False, ("received", "ended", "due")),
+          "m": (True, False, ("received", "ended", "due")),
+          "p": (True, True, ("received", "ended"))}
+# The counters grain p carries (figures.procedure_counts); the others stay 0 there.
+PROCEDURE_COUNTERS = ("received", "online", "paid_online", "vneid", "finished", "processing_seconds",
+                      "ended_judged", "ended_on_time")
+ROW_COLUMNS = ("grain", "start", "province_id", "agency_id", "procedure_id", "unit_id", *COUNTERS)
 
 
-def _branch(grain: str, day_col: str, exprs: dict, *, signed: bool, vendor: str | None) -> str:
+def _branch(grain: str, contribution: str, *, signed: bool, vendor: str | None) -> str:
     """One contribution (received / ended / due) of one grain, summed per rollup key, with the
-    counters it does not touch as 0 — so the final GROUP BY only merges small sets."""
-    monthly, by_procedure = GRAINS[grain]
+    counters it does not touch as 0 — so the final GROUP BY only merges small sets. Columns:
+    KEY, then COUNTERS (the agency's unit is joined by _merged)."""
+    monthly, by_procedure, _ = GRAINS[grain]
+    day_col, exprs = CONTRIBUTIONS[contribution]
+    if by_procedure:
+        exprs = {name: expr for name, expr in exprs.items() if name in PROCEDURE_COUNTERS}
     start = month_start(f"f.{day_col}", vendor) if monthly else f"f.{day_col}"
 
     def total(expr: str) -> str:
@@ -128,41 +148,62 @@ def _branch(grain: str, day_col: str, exprs: dict, *, signed: bool, vendor: str 
     cols = ", ".join((f"{total(exprs[name])} AS {name}" if name == "processing_seconds"
                       else f"CAST({total(exprs[name])} AS INTEGER) AS {name}") if name in exprs else f"0 AS {name}"
                      for name in COUNTERS)
-    proc = "f.procedure_id" if by_procedure else "0"
-    return (f"SELECT '{grain}' AS grain, {start} AS start, f.agency_id, {proc} AS procedure_id, "  # nosec B608 — names from _meta and constants; values are %s parameters
-            f"MAX(f.unit_id) AS unit_id, MAX(f.province_id) AS province_id, {cols} "
-            f"FROM f WHERE f.{day_col} IS NOT NULL GROUP BY {start}, f.agency_id"
-            + (", f.procedure_id" if by_procedure else ""))
+    if by_procedure:
+        keys, group = "f.province_id, 0 AS agency_id, f.procedure_id", "f.province_id, f.procedure_id"
+    else:
+        keys, group = "MAX(f.province_id) AS province_id, f.agency_id, 0 AS procedure_id", "f.agency_id"
+    return (f"SELECT '{grain}' AS grain, {start} AS start, {keys}, {cols} "  # nosec B608 — names from _meta and constants; values are %s parameters
+            f"FROM f WHERE f.{day_col} IS NOT NULL GROUP BY {start}, {group}")
 
 
 def _merged(grains: str, *, signed: bool, vendor: str | None) -> str:
-    """SELECT of rollup rows (KEY, unit_id, province_id, COUNTERS) from the facts `f`."""
-    branches = [_branch(grain, day_col, exprs, signed=signed, vendor=vendor) for grain in grains
-                for day_col, exprs in (("received_on", RECEIVED_EXPR), ("ended_on", ENDED_EXPR), ("due_on", DUE_EXPR))]
-    sums = ", ".join(f"SUM({name}) AS {name}" for name in COUNTERS)
+    """SELECT of rollup rows (ROW_COLUMNS) from the facts `f`; the agency's unit is looked up once
+    per row here, so contributions that read no other fact of the agency scan the dossiers alone."""
+    branches = [_branch(grain, contribution, signed=signed, vendor=vendor)
+                for grain in grains for contribution in GRAINS[grain][2]]
+    sums = ", ".join(f"SUM(x.{name}) AS {name}" for name in COUNTERS)
     union = "\nUNION ALL\n".join(branches)
-    having = " OR ".join(f"SUM({name}) <> 0" for name in COUNTERS) if signed else ""
-    return (f"SELECT grain, start, agency_id, procedure_id, MAX(unit_id), MAX(province_id), {sums} "  # nosec B608 — names from _meta and constants; values are %s parameters
-            f"FROM ({union}) x WHERE TRUE GROUP BY grain, start, agency_id, procedure_id"
-            + (f" HAVING {having}" if having else ""))
+    having = " OR ".join(f"SUM(x.{name}) <> 0" for name in COUNTERS) if signed else ""
+    key = ", ".join(f"x.{name}" for name in KEY)
+    return (f"SELECT {key}, COALESCE(MAX(a.unit_id), 0) AS unit_id, {sums} "  # nosec B608 — names from _meta and constants; values are %s parameters
+            f"FROM ({union}) x LEFT JOIN {Agency._meta.db_table} a ON a.id = x.agency_id "
+            f"WHERE TRUE GROUP BY {key}" + (f" HAVING {having}" if having else ""))
 
 
-def _fact_cte(source: str, *, id_col: str, sign: str | None, where: str, vendor: str | None) -> str:
+def _fact_cte(source: str, *, id_col: str, sign: str | None, where: str, vendor: str | None,
+              materialized: bool = True) -> str:
     cols = ", ".join(FACT_COLUMNS) + (", sign" if sign else "")
-    materialized = "MATERIALIZED " if is_postgres(vendor) else ""
-    return f"f ({cols}) AS {materialized}({fact_select(source, id_col=id_col, sign=sign, where=where, vendor=vendor)})"
+    how = ("MATERIALIZED " if materialized else "NOT MATERIALIZED ") if is_postgres(vendor) else ""
+    return f"f ({cols}) AS {how}({fact_select(source, id_col=id_col, sign=sign, where=where, vendor=vendor)})"
 
 
 def _insert_head() -> str:
-    return f"INSERT INTO {ROLLUP} ({', '.join(KEY)}, unit_id, province_id, {', '.join(COUNTERS)}) "
+    return f"INSERT INTO {ROLLUP} ({', '.join(ROW_COLUMNS)}) "
+
+
+REBUILD_TABLE = "dashboard_rollup_rebuild"
 
 
 def rebuild_insert(where: str = "", vendor: str | None = None) -> str:
-    """ONE statement: the facts of the dossiers (matching `where`, a condition on `d` with %s) are
-    computed once into a CTE and aggregated into the "d" and "p" grains ("m" is then summed from
-    "p": month_from_procedure_rows)."""
+    """SQLite: ONE statement — the facts of the dossiers (matching `where`, a condition on `d` with
+    %s) computed once into a CTE and summed into the "d" and "p" grains ("m" is then summed from
+    "d": month_from_day_rows)."""
     return (f"WITH {_fact_cte(DOSSIERS, id_col='id', sign=None, where=where, vendor=vendor)} "
             + _insert_head() + _merged("dp", signed=False, vendor=vendor))
+
+
+def rebuild_create(where: str = "") -> str:
+    """PostgreSQL: the same SELECT as rebuild_insert into a temporary table. CREATE TABLE AS may run
+    its query in parallel (INSERT … SELECT never does on PostgreSQL 15), and the fact CTE is NOT
+    MATERIALIZED so that each contribution's scan computes only the fact columns it sums."""
+    return (f"CREATE TEMPORARY TABLE {REBUILD_TABLE} ON COMMIT DROP AS "
+            f"WITH {_fact_cte(DOSSIERS, id_col='id', sign=None, where=where, vendor='postgresql', materialized=False)} "
+            + _merged("dp", signed=False, vendor="postgresql"))
+
+
+def rebuild_from_temp() -> str:
+    cols = ", ".join(ROW_COLUMNS)
+    return _insert_head() + f"SELECT {cols} FROM {REBUILD_TABLE}"  # nosec B608 — constant names
 
 
 def fold_upsert(source: str, vendor: str | None = None) -> str:
@@ -171,7 +212,7 @@ def fold_upsert(source: str, vendor: str | None = None) -> str:
     Keys are written in order, so concurrent folds lock rollup rows in the same order."""
     updates = ", ".join(f"{name} = {ROLLUP}.{name} + excluded.{name}" for name in COUNTERS)
     return (_insert_head() + _merged("dmp", signed=True, vendor=vendor)
-            + " ORDER BY grain, start, agency_id, procedure_id"
+            + f" ORDER BY {', '.join(str(i + 1) for i in range(len(KEY)))}"  # the KEY columns come first
             + f" ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates}")  # nosec B608 — names from _meta and constants; values are %s parameters
 
 
@@ -189,14 +230,15 @@ def fold_statement_upto(vendor: str | None = None) -> str:
             + fold_upsert("f", vendor))
 
 
-def month_from_procedure_rows(where: str = "") -> str:
-    """Grain m = grain p summed over procedures (a few hundred thousand rows at most)."""
+def month_from_day_rows(where: str = "", vendor: str | None = None) -> str:
+    """Grain m = grain d summed per month (each contribution is keyed by its own day in both)."""
     names = ", ".join(COUNTERS)
     sums = ", ".join(f"SUM({name})" for name in COUNTERS)
-    cond = "grain = 'p'" + (f" AND {where}" if where else "")
-    return (f"INSERT INTO {ROLLUP} (grain, start, agency_id, procedure_id, unit_id, province_id, {names}) "  # nosec B608 — names from _meta and constants; values are %s parameters
-            f"SELECT 'm', start, agency_id, 0, MAX(unit_id), MAX(province_id), {sums} FROM {ROLLUP} "
-            f"WHERE {cond} GROUP BY start, agency_id")
+    cond = "grain = 'd'" + (f" AND {where}" if where else "")
+    month = month_start("start", vendor)
+    return (f"INSERT INTO {ROLLUP} (grain, start, province_id, agency_id, procedure_id, unit_id, {names}) "  # nosec B608 — names from _meta and constants; values are %s parameters
+            f"SELECT 'm', {month}, MAX(province_id), agency_id, 0, MAX(unit_id), {sums} FROM {ROLLUP} "
+            f"WHERE {cond} GROUP BY {month}, agency_id")
 
 
 # --- the journal trigger --------------------------------------------------------------------------

@@ -103,6 +103,26 @@ def test_catalogue_indicators(world, history):
     assert (got["1.3"].numerator, got["1.3"].denominator) == (0, 1)
 
 
+def test_procedure_figures_below_the_province(world, history):
+    """The province reads its (month, province, procedure) rollup rows; a commune and an agency
+    read the facts of their own dossiers — all March dossiers are the commune's, so the figures
+    agree, and the other commune has none."""
+    from chinhquyenso.dashboard.indicators.figures import procedure_counts
+    from chinhquyenso.dashboard.indicators.periods import Scope
+
+    province = procedure_counts(Scope.of(world.province), MARCH)
+    # 6 received (F online), 3 finished: A 25 h, B 72 h 55 min, C 8 days 40 min; all judged, B late.
+    assert [{k: row[k] for k in ("received", "online", "paid_online", "finished", "ended_judged", "ended_on_time")}
+            for row in province] == [{"received": 6, "online": 1, "paid_online": 0, "finished": 3,
+                                      "ended_judged": 4, "ended_on_time": 3}]
+    assert province[0]["processing_seconds"] == (25 * 60 + 72 * 60 + 55 + 8 * 24 * 60 + 40) * 60
+    for scope in (Scope.of(world.commune_pc.unit), Scope.of(world.commune_pc)):
+        assert procedure_counts(scope, MARCH) == province
+    assert procedure_counts(Scope.of(world.other_pc.unit), MARCH) == []
+    commune = {r.code: r for r in indicators.compute_all(world.commune_pc.unit, MARCH, today=AFTER)}
+    assert (commune["3.2"].numerator, commune["4.2"].numerator) == (1, 0)
+
+
 @pytest.mark.parametrize("value,points,threshold,expected", [
     ("80", 4, 80, "4.00"), ("95", 4, 80, "4.00"), ("40", 4, 80, "2.00"), ("50", 6, None, "3.00"),
     ("0", 6, None, "0.00"), ("100", 20, None, "20.00"),
@@ -121,7 +141,8 @@ def test_rebuilt_equals_incremental(world, history):
             counters = {k: v for k, v in row.items() if k not in ("grain", "start", "agency_id", "procedure_id",
                                                                    "unit_id", "province")}
             if any(counters.values()):
-                rows[(row["grain"], row["start"], row["agency_id"], row["procedure_id"])] = counters
+                rows[(row["grain"], row["start"], row["province"], row["agency_id"], row["procedure_id"],
+                      row["unit_id"])] = counters
         facts = list(DossierFact.objects.order_by("pk").values())
         return rows, facts
 

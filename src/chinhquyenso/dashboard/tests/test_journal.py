@@ -15,12 +15,13 @@ from . import scenario
 
 
 def _rollups() -> dict:
-    fields = [f.name for f in Rollup._meta.fields if f.name not in ("id", "unit_id", "province")]
+    fields = [f.name for f in Rollup._meta.fields if f.name != "id"]
+    key = ("grain", "start", "province", "agency_id", "procedure_id", "unit_id")
     out = {}
     for row in Rollup.objects.values(*fields):
-        counters = {k: v for k, v in row.items() if k not in ("grain", "start", "agency_id", "procedure_id")}
+        counters = {k: v for k, v in row.items() if k not in key}
         if any(counters.values()):  # a fold may leave all-zero rows behind; a rebuild writes none
-            out[(row["grain"], row["start"], row["agency_id"], row["procedure_id"])] = counters
+            out[tuple(row[k] for k in key)] = counters
     return out
 
 

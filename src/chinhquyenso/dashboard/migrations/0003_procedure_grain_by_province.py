@@ -1,0 +1,48 @@
+"""Grain p becomes (month, province, procedure) without the agency (ADR 0010): the key gains the
+province (and loses its redundant single-column index); the old per-agency procedure rows are recomputed by a rebuild. The fact view is
+re-created from the current SQL text (days by the fixed +07:00 offset, same values)."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+def forwards(apps, schema_editor):
+    from chinhquyenso.dashboard.rollups import rebuild, sql
+
+    vendor = schema_editor.connection.vendor
+    if vendor in ("postgresql", "sqlite"):
+        schema_editor.execute("DROP VIEW IF EXISTS dashboard_dossierfact")
+        schema_editor.execute(sql.view_sql(vendor))
+    if apps.get_model("dashboard", "Rollup").objects.exists():
+        rebuild()
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('dashboard', '0002_journal'),
+        ('units', '0002_unitdataload'),
+    ]
+
+    operations = [
+        migrations.RemoveConstraint(
+            model_name='rollup',
+            name='dashboard_rollup_key',
+        ),
+        migrations.AlterField(
+            model_name='rollup',
+            name='grain',
+            field=models.CharField(choices=[('d', 'Ngày (theo cơ quan)'), ('m', 'Tháng (theo cơ quan)'), ('p', 'Tháng (theo tỉnh và thủ tục)')], max_length=1),
+        ),
+        migrations.AlterField(
+            model_name='rollup',
+            name='province',
+            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING,
+                                    related_name='+', to='units.administrativeunit'),
+        ),
+        migrations.AddConstraint(
+            model_name='rollup',
+            constraint=models.UniqueConstraint(fields=('grain', 'start', 'province', 'agency_id', 'procedure_id'), name='dashboard_rollup_key'),
+        ),
+        migrations.RunPython(forwards, migrations.RunPython.noop),
+    ]
