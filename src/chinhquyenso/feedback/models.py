@@ -188,6 +188,15 @@ class Report(models.Model):
             models.Index(fields=["agency", "status"], name="feedback_report_agency"),
             models.Index(fields=["category", "latitude", "longitude"], name="feedback_report_geo"),
             models.Index(fields=["due_at"], name="feedback_report_due"),
+            # The IOC's PAKN figures for a province and period: an index-only range scan
+            # (dashboard.indicators.sources.report_counts; PostgreSQL INCLUDE, a plain index elsewhere).
+            models.Index(fields=["province", "received_at"], name="feedback_report_ioc",
+                         include=["id", "status", "accepted_at", "handled_at", "handled_on_time", "due_at", "satisfied",
+                                  "reopen_count"]),
+            # Overdue open reports, oldest due first (the IOC list): only open reports are indexed.
+            models.Index(fields=["province", "due_at"], name="feedback_report_overdue",
+                         condition=models.Q(status__in=[Status.NEW, Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS,
+                                                        Status.RETURNED, Status.RESULT_SUBMITTED])),  # workflow.OPEN
             models.Index(fields=["commune", "received_at"], name="feedback_report_commune"),
             models.Index(fields=["updated_at"], name="feedback_report_updated"),
         ]

@@ -216,6 +216,10 @@ class Question(models.Model):
             models.Index(fields=["topic", "is_faq"], name="question_topic_faq_idx"),
             models.Index(fields=["client_ip", "received_at"], name="question_ip_rate_idx"),
             models.Index(fields=["asker_phone", "received_at"], name="question_phone_rate_idx"),
+            # The IOC's question figures for a province and period: an index-only range scan
+            # (dashboard.indicators.sources.question_counts; PostgreSQL INCLUDE, a plain index elsewhere).
+            models.Index(fields=["province", "classification", "received_at"], name="question_ioc_idx",
+                         include=["id", "status", "resolved_at", "resolved_on_time", "answer_due", "satisfied"]),
         ]
 
     def __str__(self) -> str:

@@ -226,3 +226,13 @@ def test_category_admin_goes_through_services(admin_client, world):
     assert world["road"].normal_days == 10 and world["road"].parent == world["group"]
     assert AuditEntry.objects.filter(action="feedback.category_save").exists()
     assert admin_client.get("/admin/feedback/report/").status_code == 200
+
+
+def test_the_overdue_index_covers_exactly_the_open_statuses():
+    """The IOC's overdue list reads the partial index feedback_report_overdue: its condition must
+    follow workflow.OPEN, or open reports would be missing from it (or closed ones kept)."""
+    from chinhquyenso.feedback.models import Report
+
+    index = next(i for i in Report._meta.indexes if i.name == "feedback_report_overdue")
+    (lookup, statuses), = index.condition.children
+    assert lookup == "status__in" and set(statuses) == set(workflow.OPEN)
