@@ -87,7 +87,7 @@ class Rollup(models.Model):
     agency_id = models.BigIntegerField()  # 0 = all agencies of the province (grain p)
     procedure_id = models.BigIntegerField(default=0)  # 0 = all procedures (grains d and m)
     unit_id = models.BigIntegerField()  # the agency's unit; 0 in grain p
-    # Indexed by dashboard_rollup_province (province, grain, start), not by a single-column index.
+    # Indexed by the key (province, grain, start, …), not by a single-column index.
     province = models.ForeignKey(AdministrativeUnit, on_delete=models.DO_NOTHING, related_name="+",
                                  db_constraint=False, db_index=False)
     received = models.IntegerField(default=0)
@@ -120,11 +120,12 @@ class Rollup(models.Model):
         verbose_name = "số liệu tổng hợp (IOC)"
         verbose_name_plural = "số liệu tổng hợp (IOC)"
         constraints = [
-            models.UniqueConstraint(fields=["grain", "start", "province", "agency_id", "procedure_id"],
+            # Province first: the key's index also serves every province-wide read (province, grain,
+            # start range), so no second index has to be built by a rebuild or written by a fold.
+            models.UniqueConstraint(fields=["province", "grain", "start", "agency_id", "procedure_id"],
                                     name="dashboard_rollup_key"),
         ]
         indexes = [
-            models.Index(fields=["province", "grain", "start"], name="dashboard_rollup_province"),
             models.Index(fields=["unit_id", "grain", "start"], name="dashboard_rollup_unit"),
         ]
 

@@ -120,7 +120,9 @@ class Scope:
 
     def rollup_filter(self) -> dict:
         if self.agency is not None:
-            return {"agency_id__in": Agency.objects.filter(path__startswith=self.agency.path).values("pk")}
+            # The province too: the rollup key's index leads with it.
+            return {"province_id": self.province.pk,
+                    "agency_id__in": Agency.objects.filter(path__startswith=self.agency.path).values("pk")}
         if self.unit is not None:
             return {"unit_id": self.unit.pk}
         return {"province_id": self.province.pk}

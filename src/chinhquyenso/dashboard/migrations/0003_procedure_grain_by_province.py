@@ -1,5 +1,5 @@
 """Grain p becomes (month, province, procedure) without the agency (ADR 0010): the key gains the
-province (and loses its redundant single-column index); the old per-agency procedure rows are recomputed by a rebuild. The fact view is
+province, first (its index serves province-wide reads: the two province indexes are dropped); the old per-agency procedure rows are recomputed by a rebuild. The fact view is
 re-created from the current SQL text (days by the fixed +07:00 offset, same values)."""
 
 import django.db.models.deletion
@@ -42,7 +42,12 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='rollup',
-            constraint=models.UniqueConstraint(fields=('grain', 'start', 'province', 'agency_id', 'procedure_id'), name='dashboard_rollup_key'),
+            constraint=models.UniqueConstraint(fields=('province', 'grain', 'start', 'agency_id', 'procedure_id'),
+                                                name='dashboard_rollup_key'),
+        ),
+        migrations.RemoveIndex(
+            model_name='rollup',
+            name='dashboard_rollup_province',
         ),
         migrations.RunPython(forwards, migrations.RunPython.noop),
     ]

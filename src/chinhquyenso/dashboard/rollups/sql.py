@@ -38,7 +38,7 @@ JOURNAL = RollupJournal._meta.db_table
 ROLLUP = Rollup._meta.db_table
 # A rollup row is one grain's counters for one key: (day or month, agency) or (month, province,
 # procedure); the unused part of the key is 0.
-KEY = ("grain", "start", "province_id", "agency_id", "procedure_id")
+KEY = ("province_id", "grain", "start", "agency_id", "procedure_id")
 
 
 def fact_select(source: str = DOSSIERS, *, id_col: str = "id", sign: str | None = None, where: str = "",
@@ -128,7 +128,7 @@ GRAINS = {"d": (False, False, ("received", "ended", "due")),
 # The counters grain p carries (figures.procedure_counts); the others stay 0 there.
 PROCEDURE_COUNTERS = ("received", "online", "paid_online", "vneid", "finished", "processing_seconds",
                       "ended_judged", "ended_on_time")
-ROW_COLUMNS = ("grain", "start", "province_id", "agency_id", "procedure_id", "unit_id", *COUNTERS)
+ROW_COLUMNS = (*KEY, "unit_id", *COUNTERS)
 
 
 def _branch(grain: str, contribution: str, *, signed: bool, vendor: str | None) -> str:
