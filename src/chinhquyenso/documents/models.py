@@ -18,6 +18,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from chinhquyenso.agencies.models import Agency
+from chinhquyenso.core.rowsummary import save_without
 from chinhquyenso.units.models import AdministrativeUnit
 
 
@@ -198,6 +199,11 @@ class Document(models.Model):
     # Source envelope metadata of an electronically received document (edXML header fields:
     # DocumentId, From, …), kept verbatim for replies and status messages.
     source = models.JSONField("thông tin gói tin nguồn", default=dict, blank=True)
+
+    # Kept by database triggers on files and recipients (documents.summary); never written here.
+    signed_main = models.BooleanField("văn bản chính đã ký số", default=False, editable=False)
+    has_external = models.BooleanField("gửi cơ quan ngoài hệ thống", default=False, editable=False)
+    external_sent = models.BooleanField("đã gửi điện tử ra ngoài", default=False, editable=False)
     external_id = models.CharField("mã văn bản liên thông", max_length=255, blank=True)
 
     created_by = models.ForeignKey(
@@ -230,6 +236,11 @@ class Document(models.Model):
     def __str__(self) -> str:
         head = self.number_symbol or _("(chưa có số)")
         return f"{head} — {self.subject[:80]}"
+
+    def save(self, *args, **kwargs):
+        """The summary columns (DB_MAINTAINED) belong to the database triggers: an update never writes
+        them back, so a document loaded before its file was signed cannot undo its summary."""
+        save_without(self, DB_MAINTAINED, super().save, *args, **kwargs)
 
     @property
     def province_code(self) -> str:
@@ -273,6 +284,9 @@ class DocumentAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.document_id} ({self.reason})"
+
+
+DB_MAINTAINED = frozenset({"signed_main", "has_external", "external_sent"})
 
 
 class FileRole(models.TextChoices):

@@ -16,6 +16,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from chinhquyenso.agencies.models import Agency
+from chinhquyenso.core.rowsummary import save_without
 from chinhquyenso.procedures.models import (
     ComponentSpec,
     FeeKind,
@@ -201,12 +202,7 @@ class Dossier(models.Model):
     def save(self, *args, **kwargs):
         """The summary columns (DB_MAINTAINED) belong to the database triggers: an update never writes
         them back, so a dossier loaded before a component was attached cannot undo its summary."""
-        if not self._state.adding and not kwargs.get("force_insert"):
-            fields = kwargs.get("update_fields")
-            if fields is None:
-                fields = [f.name for f in self._meta.concrete_fields if not f.primary_key]
-            kwargs["update_fields"] = [f for f in fields if f not in DB_MAINTAINED]
-        super().save(*args, **kwargs)
+        save_without(self, DB_MAINTAINED, super().save, *args, **kwargs)
 
 
 DB_MAINTAINED = frozenset({

@@ -66,10 +66,9 @@ def querysets(code: str, scope: Scope, period: Period, *, today=None) -> tuple[Q
     if code.startswith("VB."):
         docs = documents_in_scope(scope, period)
         if code == "VB.1":
-            return docs.filter(files__role="main").exclude(files__signed="").distinct(), docs
-        ext = docs.filter(recipients__kind="external").distinct()
-        return ext.filter(recipients__state__in=["sent", "received", "registered", "assigned", "processing", "done"],
-                          is_electronic=True).distinct(), ext
+            return docs.filter(signed_main=True), docs
+        ext = docs.filter(has_external=True)
+        return ext.filter(external_sent=True, is_electronic=True), ext
     none = Dossier.objects.none()
     return none, none
 

@@ -6,8 +6,8 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from chinhquyenso.agencies.models import AgencyKind
-from chinhquyenso.documents.models import Attachment, Document, FileRole, Recipient, RecipientKind
 from chinhquyenso.documents.models import Direction as DocDirection
+from chinhquyenso.documents.models import Document
 from chinhquyenso.documents.models import Status as DocStatus
 from chinhquyenso.feedback.models import Report
 from chinhquyenso.feedback.models import Status as ReportStatus
@@ -154,18 +154,12 @@ def documents_in_scope(scope: Scope, period: Period) -> QuerySet[Document]:
     return qs
 
 
-SENT_STATES = ["sent", "received", "registered", "assigned", "processing", "done"]
-
-
 def document_counts(scope: Scope, period: Period) -> dict:
-    qs = documents_in_scope(scope, period).annotate(
-        signed_main=Exists(Attachment.objects.filter(document=OuterRef("pk"), role=FileRole.MAIN).exclude(signed="")),
-        has_external=Exists(Recipient.objects.filter(document=OuterRef("pk"), kind=RecipientKind.EXTERNAL)),
-        external_sent=Exists(Recipient.objects.filter(document=OuterRef("pk"), kind=RecipientKind.EXTERNAL,
-                                                      state__in=SENT_STATES)),
-    )
+    """Issued, signed (main file digitally signed), with and exchanged with agencies outside the
+    system — from the document's own summary columns (documents.summary)."""
+    qs = documents_in_scope(scope, period)
     return qs.aggregate(
         issued=Count("pk"), signed=Count("pk", filter=Q(signed_main=True)),
         with_external=Count("pk", filter=Q(has_external=True)),
-        exchanged=Count("pk", filter=Q(has_external=True, external_sent=True, is_electronic=True)),
+        exchanged=Count("pk", filter=Q(external_sent=True, is_electronic=True)),
     )
