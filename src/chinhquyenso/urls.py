@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.views.static import serve
 
 from .api import api
+from .core import views as core_views
+from .feedback.open311 import views as open311_views
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -30,6 +32,15 @@ urlpatterns = [
     path("ioc/", include("chinhquyenso.dashboard.urls")),
     path("danh-gia-cds/", include("chinhquyenso.assessment.urls")),
 ]
+
+
+
+def handler404(request, exception):
+    """The JSON API and Open311 answer in their own formats when no route matches."""
+    if request.path.startswith("/open311/"):
+        return open311_views.not_found(request, exception)
+    return core_views.page_not_found(request, exception)
+
 
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -3,6 +3,7 @@
     from chinhquyenso.accounts.auth import ApiTokenAuth, api_auth
     router = Router(auth=ApiTokenAuth())        # integrations only
     router = Router(auth=api_auth)              # integrations, or the signed-in browser session
+    @router.get(..., auth=optional_api_auth)    # as api_auth, or nobody (request.auth: AnonymousUser)
 
 The callable returns the User; it is also put on request.user, and the audit actor is set with
 via="api" so service-layer writes made through a token are attributed to its owner.
@@ -10,6 +11,7 @@ via="api" so service-layer writes made through a token are attributed to its own
 
 import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
@@ -61,4 +63,17 @@ class VerifiedSessionAuth(SessionAuth):
         return None
 
 
+class Anonymous:
+    """Last in an auth list: never refuses, so the operation also runs without credentials, with
+    request.auth the AnonymousUser. The OpenAPI document lists it as the empty requirement {}
+    (chinhquyenso.api), which tells clients and Schemathesis that credentials are optional."""
+
+    openapi_anonymous = True
+
+    def __call__(self, request: HttpRequest):
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated else AnonymousUser()
+
+
 api_auth = [ApiTokenAuth(), VerifiedSessionAuth()]
+optional_api_auth = [*api_auth, Anonymous()]

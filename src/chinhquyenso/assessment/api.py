@@ -9,17 +9,17 @@ and every step of the cycle through services. Errors: 404 {"detail"}, 403 {"deta
 import datetime
 from decimal import Decimal
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, File, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from chinhquyenso.accounts.auth import api_auth
+from chinhquyenso.accounts.auth import api_auth, optional_api_auth
 from chinhquyenso.agencies.models import Agency
+from chinhquyenso.core.apischema import IsoDate, decimal_string, inline_choices
 from chinhquyenso.core.pagination import BoundedLimitOffsetPagination
 from chinhquyenso.units.models import AdministrativeUnit, Level
 
@@ -27,25 +27,32 @@ from . import queries, services, sources, transfer
 from .models import Assessment, CriteriaSet, IndicatorScore, Status
 
 router = Router(tags=["assessment"])
+AssessmentStatus = inline_choices(Status, "AssessmentStatus")
+DECIMAL = r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$"
 MAX_ID = 2**31 - 1
 
 
-def _anyone(request: HttpRequest):
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else AnonymousUser()
+read_auth = optional_api_auth
 
 
-read_auth = [*api_auth, _anyone]
-
-
-class ErrorOut(Schema):
+class AssessmentErrorOut(Schema):
     detail: str
     errors: list[str] = []
+
+
+# Refusals that come from the state of the set or assessment, not from the data sent: the same
+# request can succeed once the state changes (as in the other apps' workflows).
+STATE_CONFLICTS = {"transition", "not_draft", "incomplete", "exists"}
 
 
 def _fail(exc: Exception):
     if isinstance(exc, PermissionDenied):
         return Reply(403, {"detail": str(exc) or "Không có quyền thực hiện thao tác này."})
+    if (isinstance(exc, ValidationError) and not hasattr(exc, "error_dict")
+            and {e.code for e in exc.error_list} <= STATE_CONFLICTS):
+        messages = exc.messages
+        detail = messages[0] if len(messages) == 1 else "Chưa thực hiện được thao tác này ở trạng thái hiện tại."
+        return Reply(409, {"detail": detail, "errors": messages})
     if isinstance(exc, transfer.ImportFailed):
         return Reply(422, {"detail": "Tệp bộ tiêu chí không hợp lệ; chưa lưu gì.", "errors": exc.errors})
     return Reply(422, {"detail": "Dữ liệu không hợp lệ.", "errors": exc.messages})
@@ -62,7 +69,7 @@ def _province(code: str) -> AdministrativeUnit:
 
 # --- schemas -------------------------------------------------------------------------------------
 
-class IndicatorOut(Schema):
+class AssessmentIndicatorOut(Schema):
     code: str
     group: str
     name: str
@@ -114,7 +121,7 @@ class SetOut(Schema):
 class SetDetailOut(SetOut):
     note: str
     groups: list[GroupOut]
-    indicators: list[IndicatorOut]
+    indicators: list[AssessmentIndicatorOut]
 
     @staticmethod
     def resolve_groups(obj) -> list:
@@ -185,7 +192,7 @@ class ScoreOut(Schema):
     review_comment: str
 
 
-class EventOut(Schema):
+class AssessmentEventOut(Schema):
     action: str
     from_status: str
     to_status: str
@@ -195,7 +202,7 @@ class EventOut(Schema):
 
 class AssessmentDetailOut(AssessmentOut):
     scores: list[ScoreOut]
-    events: list[EventOut]
+    events: list[AssessmentEventOut]
     submission_errors: list[str]
 
     @staticmethod
@@ -288,7 +295,7 @@ def list_sources(request):
     return [{"key": s.key, "label": s.label, "origin": s.origin} for s in sources.REGISTRY.values()]
 
 
-@router.get("/sets", response=list[SetOut], auth=read_auth, summary="Bộ tiêu chí của một tỉnh")
+@router.get("/sets", response={200: list[SetOut], 404: AssessmentErrorOut}, auth=read_auth, summary="Bộ tiêu chí của một tỉnh")
 @paginate(BoundedLimitOffsetPagination)
 def list_sets(request, tinh: str = "38"):
     user = getattr(request, "auth", None)
@@ -304,13 +311,13 @@ def _set(request, set_id: int) -> CriteriaSet:
     return s
 
 
-@router.get("/sets/{int:set_id}", response={200: SetDetailOut, 404: ErrorOut}, auth=read_auth,
+@router.get("/sets/{int:set_id}", response={200: SetDetailOut, 404: AssessmentErrorOut}, auth=read_auth,
             summary="Bộ tiêu chí: nhóm và chỉ tiêu")
 def set_detail(request, set_id: int):
     return _set(request, set_id)
 
 
-@router.get("/sets/{int:set_id}/export", response={200: None, 404: ErrorOut}, auth=read_auth,
+@router.get("/sets/{int:set_id}/export", response={200: None, 404: AssessmentErrorOut}, auth=read_auth,
             summary="Tải bộ tiêu chí (JSON hoặc Excel)")
 def export_set(request, set_id: int, dinh_dang: str = "json"):
     s = _set(request, set_id)
@@ -326,7 +333,7 @@ def export_set(request, set_id: int, dinh_dang: str = "json"):
     return response
 
 
-@router.post("/sets/import", response={201: SetOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=api_auth,
+@router.post("/sets/import", response={201: SetOut, 403: AssessmentErrorOut, 404: AssessmentErrorOut, 422: AssessmentErrorOut}, auth=api_auth,
              summary="Nhập bộ tiêu chí (JSON hoặc Excel) thành phiên bản nháp mới; lỗi → không lưu gì")
 def import_set(request, file: UploadedFile = File(...),  # noqa: B008 — ninja declares uploads this way
                tinh: str = "38", ban_hanh: bool = False):
@@ -338,7 +345,8 @@ def import_set(request, file: UploadedFile = File(...),  # noqa: B008 — ninja 
         return _fail(exc)
 
 
-@router.post("/sets/{int:set_id}/publish", response={200: SetOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+@router.post("/sets/{int:set_id}/publish", response={200: SetOut, 403: AssessmentErrorOut, 404: AssessmentErrorOut,
+                                                      409: AssessmentErrorOut, 422: AssessmentErrorOut},
              auth=api_auth, summary="Ban hành (khóa) bản nháp")
 def publish_set(request, set_id: int):
     s = _set(request, set_id)
@@ -372,7 +380,7 @@ class ReviewerOut(Schema):
         return obj.agency.name
 
 
-@router.get("/sets/{int:set_id}/reviewers", response={200: list[ReviewerOut], 403: ErrorOut, 404: ErrorOut},
+@router.get("/sets/{int:set_id}/reviewers", response={200: list[ReviewerOut], 403: AssessmentErrorOut, 404: AssessmentErrorOut},
             auth=api_auth, summary="Người được phân công thẩm định bộ tiêu chí")
 def list_reviewers(request, set_id: int):
     s = _set(request, set_id)
@@ -381,7 +389,7 @@ def list_reviewers(request, set_id: int):
     return list(s.reviewers.select_related("user", "agency").order_by("user__username"))
 
 
-@router.post("/sets/{int:set_id}/reviewers", response={201: ReviewerOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+@router.post("/sets/{int:set_id}/reviewers", response={201: ReviewerOut, 403: AssessmentErrorOut, 404: AssessmentErrorOut, 422: AssessmentErrorOut},
              auth=api_auth, summary="Phân công người thẩm định (Lãnh đạo/Quản trị tại UBND tỉnh hoặc một sở)")
 def add_reviewer(request, set_id: int, payload: ReviewerIn):
     from chinhquyenso.accounts.models import User
@@ -403,11 +411,11 @@ class AssessmentFilter(Schema):
     tinh: str = "38"
     bo: str = Field("", max_length=64, description="Mã bộ tiêu chí")
     nam: int | None = Field(None, ge=2000, le=2100)
-    trang_thai: Status | None = None
+    trang_thai: AssessmentStatus | None = None
     don_vi: str = Field("", max_length=10, description="Mã đơn vị hành chính")
 
 
-@router.get("/assessments", response=list[AssessmentOut], auth=read_auth,
+@router.get("/assessments", response={200: list[AssessmentOut], 404: AssessmentErrorOut}, auth=read_auth,
             summary="Bản đánh giá người dùng được xem (công khai: đã công bố)")
 @paginate(BoundedLimitOffsetPagination)
 def list_assessments(request, filters: Query[AssessmentFilter]):
@@ -424,21 +432,22 @@ def list_assessments(request, filters: Query[AssessmentFilter]):
     return qs.order_by("-year", "unit__code", "pk")
 
 
-@router.get("/assessments/{int:assessment_id}", response={200: AssessmentDetailOut, 404: ErrorOut}, auth=read_auth,
+@router.get("/assessments/{int:assessment_id}", response={200: AssessmentDetailOut, 404: AssessmentErrorOut}, auth=read_auth,
             summary="Bản đánh giá: điểm từng chỉ tiêu, lịch sử")
 def assessment_detail(request, assessment_id: int):
     return _detail(request, _visible(request, assessment_id))
 
 
-class StartIn(Schema):
+class AssessmentStartIn(Schema):
     set_id: int = Field(..., ge=1, le=MAX_ID)
     agency_id: int = Field(..., ge=1, le=MAX_ID)
     year: int = Field(..., ge=2000, le=2100)
 
 
-@router.post("/assessments", response={201: AssessmentDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+@router.post("/assessments", response={201: AssessmentDetailOut, 403: AssessmentErrorOut, 404: AssessmentErrorOut,
+                                        409: AssessmentErrorOut, 422: AssessmentErrorOut},
              auth=api_auth, summary="Mở bản tự đánh giá (số liệu tự động được điền sẵn)")
-def start(request, payload: StartIn):
+def start(request, payload: AssessmentStartIn):
     s = CriteriaSet.objects.filter(pk=payload.set_id).first()
     agency = Agency.objects.filter(pk=payload.agency_id).first()
     if s is None or agency is None:
@@ -451,16 +460,16 @@ def start(request, payload: StartIn):
 
 
 class ValuesIn(Schema):
-    a: Decimal | None = None
-    b: Decimal | None = None
-    number: Decimal | None = None
+    a: Decimal | None = Field(None, json_schema_extra=decimal_string(DECIMAL))
+    b: Decimal | None = Field(None, json_schema_extra=decimal_string(DECIMAL))
+    number: Decimal | None = Field(None, json_schema_extra=decimal_string(DECIMAL))
     flag: bool | None = None
     choice: str = Field("", max_length=64)
 
 
 class EvidenceIn(Schema):
     number: str = Field("", max_length=64)
-    date: datetime.date | None = None
+    date: IsoDate | None = None
     summary: str = Field("", max_length=5000)
     note: str = Field("", max_length=5000)
 
@@ -479,7 +488,8 @@ def _act(request, assessment_id: int, fn):
     return _detail(request, _visible(request, a.pk))
 
 
-ACT = {200: AssessmentDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ACT = {200: AssessmentDetailOut, 403: AssessmentErrorOut, 404: AssessmentErrorOut, 409: AssessmentErrorOut,
+       422: AssessmentErrorOut}
 
 
 @router.patch("/assessments/{int:assessment_id}/indicators/{code}", response=ACT, auth=api_auth,
@@ -504,7 +514,7 @@ def submit(request, assessment_id: int):
 
 
 class ReviewIn(Schema):
-    points: Decimal
+    points: Decimal = Field(json_schema_extra=decimal_string(r"^[0-9]{1,5}(\.[0-9]{1,2})?$"))
     comment: str = Field("", max_length=5000)
 
 
@@ -522,7 +532,7 @@ def accept(request, assessment_id: int):
 
 
 class CommentIn(Schema):
-    comment: str = Field(..., max_length=5000)
+    comment: str = Field(..., max_length=5000, pattern=r"\S", description="Ý kiến: đơn vị cần bổ sung gì")
 
 
 @router.post("/assessments/{int:assessment_id}/return", response=ACT, auth=api_auth,
@@ -539,7 +549,7 @@ def publish(request, assessment_id: int):
 
 # --- results ---------------------------------------------------------------------------------------
 
-@router.get("/ranking", response={200: list[RankOut], 404: ErrorOut},
+@router.get("/ranking", response={200: list[RankOut], 404: AssessmentErrorOut},
             summary="Xếp hạng kết quả đã công bố (đồng hạng: 1, 1, 3; cùng hạng xếp theo tên)")
 def ranking(request, bo: str = Query("TH-CDS-XA", max_length=64), nam: int = Query(2025, ge=2000, le=2100),
             tinh: str = Query("38", max_length=10)):
@@ -549,7 +559,7 @@ def ranking(request, bo: str = Query("TH-CDS-XA", max_length=64), nam: int = Que
              "completed": r["assessment"].completed, "assessment_id": r["assessment"].pk} for r in rows]
 
 
-@router.get("/units/{code}/history", response={200: list[AssessmentOut], 404: ErrorOut}, auth=read_auth,
+@router.get("/units/{code}/history", response={200: list[AssessmentOut], 404: AssessmentErrorOut}, auth=read_auth,
             summary="Kết quả qua các năm của một đơn vị")
 def unit_history(request, code: str):
     code = queries.clean_code(code)[:10]
@@ -559,7 +569,7 @@ def unit_history(request, code: str):
     return queries.history(unit, getattr(request, "auth", None))
 
 
-@router.get("/plan", response={200: list[PlanRowOut], 404: ErrorOut},
+@router.get("/plan", response={200: list[PlanRowOut], 404: AssessmentErrorOut},
             summary="Kế hoạch hoàn thành chuyển đổi số theo năm: chỉ tiêu, đạt được, còn thiếu")
 def plan(request, bo: str = Query("TH-CDS-XA", max_length=64), tinh: str = Query("38", max_length=10)):
     return [{"year": r["year"], "target": r["target"].target if r["target"] else None,

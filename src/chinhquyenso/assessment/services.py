@@ -99,7 +99,7 @@ def publish_set(criteria_set: CriteriaSet, *, user=None) -> CriteriaSet:
     if not _can_manage_sets(user, criteria_set.province):
         raise PermissionDenied(_("Chỉ quản trị Sở KH&CN hoặc UBND tỉnh được ban hành bộ tiêu chí."))
     if criteria_set.status != SetStatus.DRAFT:
-        raise ValidationError(_("Chỉ ban hành được bản nháp; phiên bản này đã được ban hành trước đó."))
+        raise ValidationError(_("Chỉ ban hành được bản nháp; phiên bản này đã được ban hành trước đó."), code="not_draft")
     now = timezone.now()
     for previous in CriteriaSet.objects.select_for_update().filter(
             province=criteria_set.province, code=criteria_set.code, status=SetStatus.PUBLISHED):
@@ -239,7 +239,7 @@ def start_assessment(criteria_set: CriteriaSet, agency: Agency, year: int, *, us
     if Assessment.objects.filter(criteria_set__code=criteria_set.code, criteria_set__province=criteria_set.province,
                                  agency=agency, year=year).exists():
         raise ValidationError(_("%(a)s đã có bản đánh giá năm %(y)s theo bộ tiêu chí này.") % {
-            "a": agency.name, "y": year})
+            "a": agency.name, "y": year}, code="exists")
     assessment = Assessment.objects.create(criteria_set=criteria_set, province=criteria_set.province,
                                            unit=agency.unit, agency=agency, year=year)
     target = sources.Target(unit=agency.unit, agency=agency, year=year)
@@ -262,7 +262,7 @@ def refresh_computed(assessment: Assessment, *, user=None) -> Assessment:
     assessment = _locked(assessment)
     _require_member(user, assessment)
     if assessment.status not in workflow.EDIT_UNIT:
-        raise ValidationError(_("Chỉ cập nhật số liệu khi bản đánh giá đang ở đơn vị."))
+        raise ValidationError(_("Chỉ cập nhật số liệu khi bản đánh giá đang ở đơn vị."), code="transition")
     target = sources.Target(unit=assessment.unit, agency=assessment.agency, year=assessment.year)
     for score in IndicatorScore.objects.select_for_update().filter(assessment=assessment).exclude(
             indicator__source_kind=SourceKind.SELF).select_related("indicator"):
@@ -315,7 +315,7 @@ def save_indicators(assessment: Assessment, entries: dict, *, user=None) -> Asse
     assessment = _locked(assessment)
     _require_member(user, assessment)
     if assessment.status not in workflow.EDIT_UNIT:
-        raise ValidationError(_("Bản đánh giá đã gửi thẩm định; đơn vị không sửa được nữa."))
+        raise ValidationError(_("Bản đánh giá đã gửi thẩm định; đơn vị không sửa được nữa."), code="transition")
     ids = [int(k) for k in entries]
     scores = {s.pk: s for s in IndicatorScore.objects.select_for_update().select_related("indicator").filter(
         assessment=assessment, pk__in=ids)}
@@ -439,10 +439,10 @@ def submit(assessment: Assessment, *, user=None) -> Assessment:
     try:
         t = workflow.check("submit", assessment.status)
     except workflow.TransitionError as exc:
-        raise ValidationError(str(exc)) from None
+        raise ValidationError(str(exc), code="transition") from None
     errors = submission_errors(assessment)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError([ValidationError(e, code="incomplete") for e in errors])
     before = assessment.status
     assessment.status, assessment.submitted_at = t.target, timezone.now()
     assessment.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -459,7 +459,7 @@ def review_indicator(score: IndicatorScore, *, user=None, points=None, comment: 
     try:
         t = workflow.check("review", assessment.status)
     except workflow.TransitionError as exc:
-        raise ValidationError(str(exc)) from None
+        raise ValidationError(str(exc), code="transition") from None
     score = IndicatorScore.objects.select_for_update().select_related("indicator").get(pk=score.pk)
     value = _decimal(points, _("Điểm thẩm định"))
     if value is None or value < 0 or value > score.indicator.max_points or value != value.quantize(scoring.TWO):
@@ -510,7 +510,7 @@ def accept_self_scores(assessment: Assessment, *, user=None) -> int:
     try:
         t = workflow.check("review", assessment.status)
     except workflow.TransitionError as exc:
-        raise ValidationError(str(exc)) from None
+        raise ValidationError(str(exc), code="transition") from None
     now = timezone.now()
     pending = list(IndicatorScore.objects.select_for_update().filter(assessment=assessment, review_points__isnull=True))
     for score in pending:
@@ -534,7 +534,7 @@ def return_assessment(assessment: Assessment, *, user=None, comment: str = "") -
     try:
         t = workflow.check("return", assessment.status)
     except workflow.TransitionError as exc:
-        raise ValidationError(str(exc)) from None
+        raise ValidationError(str(exc), code="transition") from None
     comment = _s(comment)
     if not comment:
         raise ValidationError(_("Trả lại phải kèm ý kiến: đơn vị cần bổ sung gì."))
@@ -556,12 +556,12 @@ def publish_assessment(assessment: Assessment, *, user=None) -> Assessment:
     try:
         t = workflow.check("publish", assessment.status)
     except workflow.TransitionError as exc:
-        raise ValidationError(str(exc)) from None
+        raise ValidationError(str(exc), code="transition") from None
     scores = queries.scores_of(assessment)
     pending = [s.indicator.code for s in scores if s.review_points is None]
     if pending:
         raise ValidationError(_("Còn %(n)s chỉ tiêu chưa chấm điểm thẩm định: %(c)s.") % {
-            "n": len(pending), "c": ", ".join(pending[:10]) + ("…" if len(pending) > 10 else "")})
+            "n": len(pending), "c": ", ".join(pending[:10]) + ("…" if len(pending) > 10 else "")}, code="incomplete")
     s = assessment.criteria_set
     total = sum((x.review_points for x in scores), Decimal(0))
     groups = {g["group"].code: (g["earned"], g["max"]) for g in queries.group_summary(scores)}

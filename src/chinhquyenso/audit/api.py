@@ -1,7 +1,7 @@
 from datetime import datetime
 
-from django.http import Http404
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
 from .queries import history_for
 
@@ -21,7 +21,7 @@ class AuditEntryOut(Schema):
 def record_history(request, object_type: str, object_id: str):
     entries = history_for(object_type, object_id, request.auth)
     if entries is None:
-        raise Http404("Không tìm thấy bản ghi hoặc bạn không có quyền xem.")
+        raise HttpError(404, "Không tìm thấy bản ghi hoặc bạn không có quyền xem.")
     return [
         AuditEntryOut(at=e.at, actor=e.actor_repr, via=e.via, action=e.action, before=e.before, after=e.after)
         for e in entries[:500]

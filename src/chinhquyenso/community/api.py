@@ -7,6 +7,7 @@ quiz (by session account or verified phone; the entry token is the capability). 
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -15,13 +16,15 @@ from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from pydantic import StringConstraints
 
 from chinhquyenso.accounts.auth import ApiTokenAuth, api_auth
 from chinhquyenso.accounts.queries import visible_agencies
 from chinhquyenso.agencies.models import Agency, AgencyKind
+from chinhquyenso.core.apischema import ApiError, IsoDate
 from chinhquyenso.core.context import client_ip
 from chinhquyenso.core.pagination import BoundedLimitOffsetPagination
-from chinhquyenso.core.text import mask
+from chinhquyenso.core.text import is_digits, mask
 from chinhquyenso.units.models import AdministrativeUnit, Level
 from chinhquyenso.workdays.queries import today as vn_today
 
@@ -33,6 +36,8 @@ from .services import teams as team_services
 
 router = Router(tags=["community"])
 MAX_ID = 2**62
+# A required text must hold more than spaces (the services strip it and refuse it empty).
+TEXT = r"\S"
 COMMITTEES = (AgencyKind.PROVINCE_PC, AgencyKind.COMMUNE_PC)
 
 
@@ -48,13 +53,19 @@ def _province(code: str) -> AdministrativeUnit:
 
 
 def _commune(code: str, province: AdministrativeUnit | None = None) -> AdministrativeUnit:
-    qs = AdministrativeUnit.objects.current().filter(level=Level.COMMUNE, code=(code or "")[:10])
+    if not is_digits(code):  # codes are digits; NUL in a lookup is a DataError on PostgreSQL
+        raise HttpError(404, "Không có xã, phường mã này.")
+    qs = AdministrativeUnit.objects.current().filter(level=Level.COMMUNE, code=code[:10])
     if province is not None:
         qs = qs.filter(province=province)
     commune = qs.select_related("province").first()
     if commune is None:
         raise HttpError(404, "Không có xã, phường mã này.")
     return commune
+
+
+# What _write turns the services' refusals into.
+WRITE_ERRORS = {403: ApiError, 409: ApiError, 422: ApiError, 429: ApiError}
 
 
 def _write(fn):
@@ -89,9 +100,9 @@ class CoverageOut(Schema):
     communes: list[CommuneCoverageOut]
 
 
-@router.get("/coverage", response=CoverageOut, summary="Tỷ lệ thôn có Tổ công nghệ số cộng đồng (công khai)")
+@router.get("/coverage", response={200: CoverageOut, 404: ApiError}, summary="Tỷ lệ thôn có Tổ công nghệ số cộng đồng (công khai)")
 def coverage(request: HttpRequest, tinh: str = Query("38", max_length=8),
-             ngay: datetime.date | None = None):
+             ngay: IsoDate | None = None):
     province = _province(tinh)
     on = ngay or vn_today()
     rows = queries.coverage_by_commune(province, on)
@@ -204,12 +215,12 @@ def team_detail(request: HttpRequest, team_id: int):
 
 class TeamIn(Schema):
     village_id: int = Field(..., ge=1, le=MAX_ID)
-    decision_number: str = Field(..., max_length=50)
-    decision_date: datetime.date
+    decision_number: str = Field(..., max_length=50, pattern=TEXT)
+    decision_date: IsoDate
     name: str = Field("", max_length=200)
 
 
-@router.post("/teams", response={201: TeamOut}, auth=api_auth, summary="Thành lập tổ (theo quyết định của Chủ tịch UBND xã)")
+@router.post("/teams", response={201: TeamOut, 404: ApiError, **WRITE_ERRORS}, auth=api_auth, summary="Thành lập tổ (theo quyết định của Chủ tịch UBND xã)")
 def create_team(request: HttpRequest, payload: TeamIn):
     village = queries.readable(Village.objects.all(), request.auth).select_related("commune").filter(
         pk=payload.village_id).first()
@@ -222,13 +233,13 @@ def create_team(request: HttpRequest, payload: TeamIn):
 
 
 class MemberIn(Schema):
-    full_name: str = Field(..., max_length=150)
+    full_name: str = Field(..., max_length=150, pattern=TEXT)
     role: MemberRole
     phone: str = Field("", max_length=20)
-    joined_on: datetime.date | None = None
+    joined_on: IsoDate | None = None
 
 
-@router.post("/teams/{team_id}/members", response={201: MemberOut}, auth=api_auth, summary="Thêm thành viên")
+@router.post("/teams/{team_id}/members", response={201: MemberOut, **WRITE_ERRORS}, auth=api_auth, summary="Thêm thành viên")
 def add_member(request: HttpRequest, team_id: int, payload: MemberIn):
     team = _team(request, team_id)
     member = _write(lambda: team_services.add_member(request.auth, team, full_name=payload.full_name,
@@ -238,7 +249,7 @@ def add_member(request: HttpRequest, team_id: int, payload: MemberIn):
 
 
 class ActivityIn(Schema):
-    date: datetime.date
+    date: IsoDate
     sessions: int = Field(0, ge=0, le=team_services.MAX_COUNT)
     people_helped: int = Field(0, ge=0, le=team_services.MAX_COUNT)
     vneid_activations: int = Field(0, ge=0, le=team_services.MAX_COUNT)
@@ -248,7 +259,7 @@ class ActivityIn(Schema):
     notes: str = Field("", max_length=2000)
 
 
-@router.post("/teams/{team_id}/activities", response={201: ActivityOut}, auth=api_auth, summary="Ghi nhật ký hoạt động")
+@router.post("/teams/{team_id}/activities", response={201: ActivityOut, **WRITE_ERRORS}, auth=api_auth, summary="Ghi nhật ký hoạt động")
 def log_activity(request: HttpRequest, team_id: int, payload: ActivityIn):
     team = _team(request, team_id)
     counts = {k: getattr(payload, k) for k in ACTIVITY_KEYS}
@@ -322,12 +333,12 @@ def plan_tasks(request: HttpRequest, plan_id: int, overdue: bool = False):
 class PlanIn(Schema):
     agency_id: int = Field(..., ge=1, le=MAX_ID, description="UBND tỉnh hoặc UBND xã ban hành kế hoạch")
     year: int = Field(..., ge=2020, le=2100)
-    title: str = Field(..., max_length=255)
+    title: str = Field(..., max_length=255, pattern=TEXT)
     decision_number: str = Field("", max_length=50)
-    decision_date: datetime.date | None = None
+    decision_date: IsoDate | None = None
 
 
-@router.post("/plans", response={201: PlanOut}, auth=api_auth, summary="Tạo kế hoạch chuyển đổi số năm")
+@router.post("/plans", response={201: PlanOut, 404: ApiError, **WRITE_ERRORS}, auth=api_auth, summary="Tạo kế hoạch chuyển đổi số năm")
 def create_plan(request: HttpRequest, payload: PlanIn):
     agency = visible_agencies(request.auth).filter(pk=payload.agency_id, kind__in=COMMITTEES).first()
     if agency is None:
@@ -339,14 +350,14 @@ def create_plan(request: HttpRequest, payload: PlanIn):
 
 
 class TaskIn(Schema):
-    title: str = Field(..., max_length=500)
+    title: str = Field(..., max_length=500, pattern=TEXT)
     owner_agency_id: int = Field(..., ge=1, le=MAX_ID)
     owner_person: str = Field("", max_length=150)
-    deadline: datetime.date
+    deadline: IsoDate
     description: str = Field("", max_length=4000)
 
 
-@router.post("/plans/{plan_id}/tasks", response={201: TaskOut}, auth=api_auth, summary="Thêm nhiệm vụ vào kế hoạch")
+@router.post("/plans/{plan_id}/tasks", response={201: TaskOut, **WRITE_ERRORS}, auth=api_auth, summary="Thêm nhiệm vụ vào kế hoạch")
 def create_task(request: HttpRequest, plan_id: int, payload: TaskIn):
     plan = queries.plans_for(request.auth).filter(pk=plan_id).first() if 0 < plan_id < MAX_ID else None
     if plan is None:
@@ -364,12 +375,12 @@ def create_task(request: HttpRequest, plan_id: int, payload: TaskIn):
 class ReportIn(Schema):
     status: TaskStatus
     progress: int = Field(..., ge=0, le=100)
-    note: str = Field(..., max_length=4000)
+    note: str = Field(..., max_length=4000, pattern=TEXT)
     evidence_number: str = Field("", max_length=50)
-    evidence_date: datetime.date | None = None
+    evidence_date: IsoDate | None = None
 
 
-@router.post("/tasks/{task_id}/reports", response={201: TaskOut}, auth=api_auth, summary="Báo cáo tiến độ nhiệm vụ")
+@router.post("/tasks/{task_id}/reports", response={201: TaskOut, **WRITE_ERRORS}, auth=api_auth, summary="Báo cáo tiến độ nhiệm vụ")
 def report_task(request: HttpRequest, task_id: int, payload: ReportIn):
     task = queries.tasks_for(request.auth).filter(pk=task_id).first() if 0 < task_id < MAX_ID else None
     if task is None:
@@ -413,7 +424,7 @@ def _quiz(quiz_id: int) -> Quiz:
     return quiz
 
 
-@router.get("/quizzes", response=list[QuizOut], summary="Cuộc thi tìm hiểu (công khai)")
+@router.get("/quizzes", response={200: list[QuizOut], 404: ApiError}, summary="Cuộc thi tìm hiểu (công khai)")
 @paginate(BoundedLimitOffsetPagination)
 def quizzes(request: HttpRequest, tinh: str = Query("38", max_length=8)):
     return queries.public_quizzes(_province(tinh))
@@ -449,13 +460,13 @@ class PhoneIn(Schema):
     phone: str = Field(..., max_length=20)
 
 
-@router.post("/phone-codes", response={202: dict}, summary="Gửi mã xác thực số điện thoại")
+@router.post("/phone-codes", response={202: dict, **WRITE_ERRORS}, summary="Gửi mã xác thực số điện thoại")
 def phone_code(request: HttpRequest, payload: PhoneIn):
     _write(lambda: quiz_services.request_phone_code(payload.phone, ip=client_ip(request)))
     return Reply(202, {"detail": "Đã gửi mã xác thực (hiệu lực 10 phút)."})
 
 
-class StartIn(Schema):
+class QuizStartIn(Schema):
     commune: str = Field(..., max_length=10, description="Mã xã, phường nơi sinh sống hoặc công tác")
     full_name: str = Field("", max_length=150)
     phone: str = Field("", max_length=20)
@@ -476,7 +487,7 @@ class QuestionOut(Schema):
     answer: list[int]
 
 
-class EntryOut(Schema):
+class QuizEntryOut(Schema):
     token: str
     quiz_id: int
     started_at: datetime.datetime
@@ -512,9 +523,9 @@ def entry_payload(entry: Entry) -> dict:
     }
 
 
-@router.post("/quizzes/{quiz_id}/entries", response={200: EntryOut, 201: EntryOut},
+@router.post("/quizzes/{quiz_id}/entries", response={200: QuizEntryOut, 201: QuizEntryOut, **WRITE_ERRORS},
              summary="Bắt đầu dự thi (một lượt mỗi người; gọi lại trả về lượt đang làm)")
-def start(request: HttpRequest, quiz_id: int, payload: StartIn):
+def start(request: HttpRequest, quiz_id: int, payload: QuizStartIn):
     quiz = _quiz(quiz_id)
     commune = _commune(payload.commune, quiz.province)
     user = ApiTokenAuth()(request) if request.headers.get("Authorization") else None
@@ -538,7 +549,7 @@ def _entry(token: str, *, finish: bool = True) -> Entry:
     return entry
 
 
-@router.get("/entries/{token}", response=EntryOut, summary="Bài thi đang làm (không kèm đáp án)")
+@router.get("/entries/{token}", response=QuizEntryOut, summary="Bài thi đang làm (không kèm đáp án)")
 def entry_detail(request: HttpRequest, token: str):
     return entry_payload(_entry(token))
 
@@ -547,18 +558,24 @@ class AnswerIn(Schema):
     choice_ids: list[int] = Field(..., max_length=8)
 
 
-@router.put("/entries/{token}/answers/{question_id}", response={200: dict}, summary="Lưu câu trả lời")
+@router.put("/entries/{token}/answers/{question_id}", response={200: dict, **WRITE_ERRORS}, summary="Lưu câu trả lời")
 def answer(request: HttpRequest, token: str, question_id: int, payload: AnswerIn):
     entry = _entry(token, finish=False)
     _write(lambda: quiz_services.save_answer(entry.token, question_id, payload.choice_ids))
     return {"detail": "Đã lưu câu trả lời."}
 
 
+# JSON object keys are strings: say which ones are question ids (any other key was a 422 the
+# OpenAPI document did not announce).
+QuestionKey = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,18}$")]
+
+
 class SubmitIn(Schema):
-    answers: dict[int, list[int]] = Field(default_factory=dict)
+    answers: dict[QuestionKey, list[int]] = Field(default_factory=dict, description="{mã câu hỏi: [mã lựa chọn]}",
+                                                  json_schema_extra={"additionalProperties": False})
 
 
-@router.post("/entries/{token}/submit", response=EntryOut, summary="Nộp bài")
+@router.post("/entries/{token}/submit", response={200: QuizEntryOut, **WRITE_ERRORS}, summary="Nộp bài")
 def submit(request: HttpRequest, token: str, payload: SubmitIn):
     entry = _entry(token, finish=False)
     done = _write(lambda: quiz_services.submit(entry.token, payload.answers))

@@ -1,4 +1,4 @@
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 
 from .context import Actor, client_ip, reset_actor, set_actor
 
@@ -54,7 +54,9 @@ class VietnameseFirstLocaleMiddleware:
 class RejectNulMiddleware:
     """A NUL character in the path or the query string is never meaningful, and PostgreSQL refuses
     it in text values (DataError → 500 deep in a view). Refuse it up front with a 400, for every
-    page and endpoint at once."""
+    page and endpoint at once; the JSON API answers in JSON, like its other errors."""
+
+    MESSAGE = "Yêu cầu chứa ký tự không hợp lệ."
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -62,5 +64,7 @@ class RejectNulMiddleware:
     def __call__(self, request):
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or "\x00" in query or "%00" in query:
-            return HttpResponseBadRequest("Yêu cầu chứa ký tự không hợp lệ.".encode(), content_type="text/plain; charset=utf-8")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": self.MESSAGE}, status=400)
+            return HttpResponseBadRequest(self.MESSAGE.encode(), content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from chinhquyenso.accounts.auth import api_auth
 from chinhquyenso.accounts.models import User
 from chinhquyenso.agencies.models import Agency
+from chinhquyenso.core.apischema import ApiError, IsoDate, inline_choices
 from chinhquyenso.core.pagination import BoundedLimitOffsetPagination
 
 from . import outgoing, services
@@ -23,6 +24,8 @@ from .queries import Filters, documents, timeline, visible_documents
 from .workflow import TRANSITIONS
 
 router = Router(tags=["documents"])
+DocumentStatus = inline_choices(Status, "DocumentStatus")
+DocumentUrgency = inline_choices(Urgency, "DocumentUrgency")
 
 
 class DocumentOut(Schema):
@@ -62,7 +65,7 @@ class FileOut(Schema):
     signed: str
 
 
-class EventOut(Schema):
+class DocumentEventOut(Schema):
     at: datetime.datetime
     actor_name: str
     action: str
@@ -87,7 +90,7 @@ class DocumentDetailOut(DocumentOut):
     place: str
     registration_due: datetime.datetime | None
     files: list[FileOut]
-    events: list[EventOut]
+    events: list[DocumentEventOut]
     recipients: list[RecipientOut]
     coordinating_unit_ids: list[int]
     allowed_actions: list[str]
@@ -112,9 +115,9 @@ class DocumentDetailOut(DocumentOut):
 class DocumentFilter(Schema):
     direction: Direction | None = None
     q: str = Field("", max_length=200)
-    status: Status | None = None
+    status: DocumentStatus | None = None
     doc_type: str = Field("", max_length=40)
-    urgency: Urgency | None = None
+    urgency: DocumentUrgency | None = None
     year: int | None = Field(None, ge=2000, le=2100)
     overdue: bool = False
 
@@ -130,9 +133,9 @@ class IncomingIn(Schema):
     subject: str = Field(..., max_length=2000)
     issuing_agency_name: str = Field(..., max_length=255)
     number_symbol: str = Field("", max_length=60)
-    issued_on: datetime.date | None = None
+    issued_on: IsoDate | None = None
     signer_name: str = Field("", max_length=150)
-    urgency: Urgency = Urgency.NORMAL
+    urgency: DocumentUrgency = Urgency.NORMAL
     secrecy: Secrecy = Secrecy.NONE
     forward_to_id: int | None = None
     file: FileIn | None = None
@@ -145,14 +148,14 @@ class RecipientIn(Schema):
     code: str = Field("", max_length=64)
 
 
-class DraftIn(Schema):
+class OutgoingDraftIn(Schema):
     agency_id: int
     doc_type: str = Field(..., max_length=40)
     subject: str = Field(..., max_length=2000)
     drafting_unit_symbol: str = Field("", max_length=20)
     signer_title: str = Field("", max_length=150)
     authority: Authority = Authority.NONE
-    urgency: Urgency = Urgency.NORMAL
+    urgency: DocumentUrgency = Urgency.NORMAL
     secrecy: Secrecy = Secrecy.NONE
     recipients: list[RecipientIn] = Field([], max_length=200)
     recipients_text: str = Field("", max_length=2000)
@@ -160,7 +163,7 @@ class DraftIn(Schema):
     attachments: list[FileIn] = Field([], max_length=20)
 
 
-class ActionIn(Schema):
+class DocumentActionIn(Schema):
     note: str = Field("", max_length=4000)
     lead_unit_id: int | None = None
     coordinating_unit_ids: list[int] = Field([], max_length=50)
@@ -182,7 +185,8 @@ def _decode(f: FileIn | None):
 
 
 def _type(code: str) -> DocumentType:
-    t = DocumentType.objects.filter(code=code, is_active=True).first()
+    # NUL in a lookup is a DataError on PostgreSQL; no code holds one.
+    t = DocumentType.objects.filter(code=code, is_active=True).first() if "\x00" not in code else None
     if t is None:
         raise HttpError(422, "Loại văn bản không tồn tại.")
     return t
@@ -195,6 +199,9 @@ def _user(pk: int | None):
     if user is None:
         raise HttpError(422, "Người nhận trình không tồn tại.")
     return user
+
+
+RUN_ERRORS = {403: ApiError, 422: ApiError}
 
 
 def _run(fn, *args, **kwargs):
@@ -226,7 +233,7 @@ def get_document(request, document_id: int):
     return _detail(request, doc)
 
 
-@router.post("/incoming", response={201: DocumentDetailOut}, auth=api_auth, summary="Vào sổ văn bản đến")
+@router.post("/incoming", response={201: DocumentDetailOut, **RUN_ERRORS}, auth=api_auth, summary="Vào sổ văn bản đến")
 def create_incoming(request, payload: IncomingIn):
     from chinhquyenso.accounts.models import Role
     from chinhquyenso.accounts.queries import visible_agencies
@@ -243,8 +250,8 @@ def create_incoming(request, payload: IncomingIn):
     return Reply(201, _detail(request, doc))
 
 
-@router.post("/outgoing", response={201: DocumentDetailOut}, auth=api_auth, summary="Tạo dự thảo văn bản đi")
-def create_outgoing(request, payload: DraftIn):
+@router.post("/outgoing", response={201: DocumentDetailOut, **RUN_ERRORS}, auth=api_auth, summary="Tạo dự thảo văn bản đi")
+def create_outgoing(request, payload: OutgoingDraftIn):
     agency = Agency.objects.filter(pk=payload.agency_id).first()
     if agency is None:
         raise HttpError(422, "Cơ quan ban hành không tồn tại.")
@@ -265,10 +272,10 @@ def create_outgoing(request, payload: DraftIn):
     return Reply(201, _detail(request, doc))
 
 
-@router.post("/{int:document_id}/actions/{action}", response=DocumentDetailOut, auth=api_auth,
+@router.post("/{int:document_id}/actions/{action}", response={200: DocumentDetailOut, **RUN_ERRORS}, auth=api_auth,
              summary="Thực hiện một bước xử lý (register, refuse, assign, start, complete, submit, check, return, "
                      "approve, sign, issue, distribute)")
-def perform_action(request, document_id: int, action: str, payload: ActionIn):
+def perform_action(request, document_id: int, action: str, payload: DocumentActionIn):
     doc = get_object_or_404(visible_documents(request.auth), pk=document_id)
     if action not in TRANSITIONS:
         raise HttpError(404, "Không có thao tác này.")

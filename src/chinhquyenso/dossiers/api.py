@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from chinhquyenso.accounts.auth import api_auth
 from chinhquyenso.agencies.models import Agency
 from chinhquyenso.audit.services import record_personal_data_view
+from chinhquyenso.core.apischema import IsoDate
 from chinhquyenso.core.pagination import BoundedLimitOffsetPagination
 from chinhquyenso.core.text import mask
 
@@ -112,7 +113,7 @@ class LogOut(Schema):
         return obj.agency.name
 
 
-class ComponentOut(Schema):
+class DossierComponentOut(Schema):
     id: int
     spec_id: int | None
     name: str
@@ -128,7 +129,7 @@ class ComponentOut(Schema):
     is_deleted: bool
 
 
-class FeeOut(Schema):
+class DossierFeeOut(Schema):
     kind: str
     name: str
     amount: int
@@ -181,8 +182,8 @@ class DossierDetailOut(DossierListOut):
     sync_state: str
     sync_version: int
     log: list[LogOut]
-    components: list[ComponentOut]
-    fees: list[FeeOut]
+    components: list[DossierComponentOut]
+    fees: list[DossierFeeOut]
     results: list[ResultOut]
     supplements: list[SupplementOut]
 
@@ -215,14 +216,14 @@ class DossierDetailOut(DossierListOut):
         return list(obj.supplements.all())
 
 
-class ListFilter(Schema):
+class DossierListFilter(Schema):
     q: str = Field("", max_length=100, description="Mã hồ sơ hoặc tên người nộp (không dấu cũng được)")
     status: int | None = Field(None, ge=0, le=10)
     channel: int | None = Field(None, ge=1, le=3)
     procedure: int | None = Field(None, ge=1, le=2**31 - 1)
     queue: str = Field("", max_length=32, description="tiep-nhan, chuyen-xu-ly, xu-ly, phe-duyet, tra-ket-qua, cho-bo-sung")
-    received_from: datetime.date | None = None
-    received_to: datetime.date | None = None
+    received_from: IsoDate | None = None
+    received_to: IsoDate | None = None
     overdue: bool | None = None
     due_soon: bool | None = None
 
@@ -247,7 +248,7 @@ class ApplicantIn(Schema):
     kind: str = "person"
     name: str = Field("", max_length=255)
     id_number: str = Field("", max_length=32)
-    birth_date: datetime.date | None = None
+    birth_date: IsoDate | None = None
     address: str = Field("", max_length=500)
     phone: str = Field("", max_length=20)
     email: str = Field("", max_length=254)
@@ -259,7 +260,7 @@ class ApplicantIn(Schema):
     sets_count: int = Field(1, ge=1, le=99)
 
 
-class DraftIn(Schema):
+class DossierDraftIn(Schema):
     procedure_version_id: int = Field(..., ge=1, le=2**31 - 1)
     resolving_agency_id: int | None = Field(None, ge=1, le=2**31 - 1)
     applicant: ApplicantIn | None = None
@@ -325,7 +326,7 @@ def lookup(request: HttpRequest, code: str = Query(..., max_length=64), phone: s
 @router.get("/", response=list[DossierListOut], auth=api_auth,
             summary="Danh sách hồ sơ (cán bộ: trong phạm vi được xem; công dân: hồ sơ của mình)")
 @paginate(BoundedLimitOffsetPagination)
-def list_dossiers(request: HttpRequest, filters: Query[ListFilter]):
+def list_dossiers(request: HttpRequest, filters: Query[DossierListFilter]):
     user = request.auth
     qs = queries.queue(user, filters.queue) if filters.queue else queries.for_user(user)
     qs = queries.annotate_deadlines(queries.with_list_related(qs))
@@ -353,7 +354,7 @@ def list_actions(request: HttpRequest, dossier_id: int):
 
 
 @router.post("/drafts", response={201: DossierDetailOut, **ERRORS}, auth=api_auth, summary="Tạo bản nháp hồ sơ trực tuyến")
-def create_draft(request: HttpRequest, body: DraftIn):
+def create_draft(request: HttpRequest, body: DossierDraftIn):
     from chinhquyenso.procedures.models import ProcedureVersion
 
     version = ProcedureVersion.objects.filter(pk=body.procedure_version_id).first()
@@ -376,7 +377,7 @@ def update_draft(request: HttpRequest, dossier_id: int, body: DraftUpdateIn):
     return _visible(request, dossier_id)
 
 
-@router.post("/{int:dossier_id}/components", response={201: ComponentOut, **ERRORS}, auth=api_auth,
+@router.post("/{int:dossier_id}/components", response={201: DossierComponentOut, **ERRORS}, auth=api_auth,
              summary="Tải lên giấy tờ (PDF, JPEG, PNG)")
 def upload_component(request: HttpRequest, dossier_id: int, file: File[UploadedFile],
                      spec_id: int | None = Form(None, ge=1, le=2**31 - 1), name: str = Form("", max_length=1000),

@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from chinhquyenso.accounts.auth import api_auth
+from chinhquyenso.core.apischema import ApiError
 from chinhquyenso.core.pagination import BoundedLimitOffsetPagination
 
 from . import queries, services
@@ -48,7 +49,7 @@ class MessageOut(Schema):
         return str(obj.get_status_display())
 
 
-class EventOut(Schema):
+class MessageEventOut(Schema):
     at: datetime
     status: str
     remote_status: str
@@ -61,7 +62,7 @@ class MessageDetailOut(MessageOut):
     sha256: str
     document_pk: int | None
     response_for_id: int | None
-    events: list[EventOut]
+    events: list[MessageEventOut]
 
     @staticmethod
     def resolve_errors(obj: Message) -> list[str]:
@@ -98,7 +99,8 @@ def get_message(request, message_id: int):
     return _get(request, message_id)
 
 
-@router.post("/messages/{message_id}/retry", response=MessageOut, auth=api_auth, summary="Gửi lại gói tin lỗi")
+@router.post("/messages/{message_id}/retry", response={200: MessageOut, 403: ApiError, 409: ApiError}, auth=api_auth,
+             summary="Gửi lại gói tin lỗi")
 def retry_message(request, message_id: int):
     message = _get(request, message_id)
     if not queries.can_manage(request.auth, message):
@@ -106,7 +108,8 @@ def retry_message(request, message_id: int):
     try:
         return services.retry(message, actor=request.auth)
     except ValidationError as exc:
-        raise HttpError(422, " ".join(exc.messages)) from exc
+        # The message's state does not allow it (only failed or abandoned ones are sent again).
+        raise HttpError(409, " ".join(exc.messages)) from exc
 
 
 class EndpointOut(Schema):

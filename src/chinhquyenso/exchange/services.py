@@ -289,7 +289,7 @@ def retry(message: Message, *, actor=None) -> Message:
     with transaction.atomic():
         locked = Message.objects.select_for_update().get(pk=message.pk)
         if not workflow.can_move(locked.status, S.QUEUED, by="clerk"):
-            raise ValidationError(_("Chỉ gửi lại được gói tin đang lỗi hoặc đã dừng gửi."))
+            raise ValidationError(_("Chỉ gửi lại được gói tin đang lỗi hoặc đã dừng gửi."), code="transition")
         before = snapshot(locked, ["status", "attempts"])
         locked.status, locked.next_attempt_at, locked.updated_at = S.QUEUED, None, timezone.now()
         if locked.status == S.QUEUED and locked.attempts >= max_attempts():

@@ -20,6 +20,7 @@ from ninja.pagination import paginate
 from chinhquyenso.accounts.auth import ApiTokenAuth, api_auth
 from chinhquyenso.agencies.models import Agency
 from chinhquyenso.audit.services import record_personal_data_view
+from chinhquyenso.core.apischema import ApiError, inline_choices
 from chinhquyenso.core.context import client_ip
 from chinhquyenso.core.pagination import BoundedLimitOffsetPagination
 from chinhquyenso.units.models import AdministrativeUnit, Level
@@ -29,6 +30,8 @@ from .models import Category, Channel, Report, ReporterContact, Status, Urgency
 from .workflow import RefusalReason
 
 router = Router(tags=["feedback"])
+ReportStatus = inline_choices(Status, "ReportStatus")
+ReportUrgency = inline_choices(Urgency, "ReportUrgency")
 
 
 def _province(code: str) -> AdministrativeUnit:
@@ -61,7 +64,7 @@ class CategoryOut(Schema):
         return obj.is_out_of_scope
 
 
-class EventOut(Schema):
+class ReportEventOut(Schema):
     at: datetime.datetime
     action: str
     to_status: str
@@ -77,7 +80,7 @@ class PublicReportOut(Schema):
     number: str
     category: str
     category_code: str
-    status: Status
+    status: ReportStatus
     description: str
     address: str
     commune: str | None = None
@@ -108,7 +111,7 @@ class PublicReportOut(Schema):
 
 
 class PublicDetailOut(PublicReportOut):
-    timeline: list[EventOut]
+    timeline: list[ReportEventOut]
 
     @staticmethod
     def resolve_timeline(obj: Report) -> list:
@@ -118,7 +121,7 @@ class PublicDetailOut(PublicReportOut):
 class NearbyOut(Schema):
     number: str
     category: str
-    status: Status
+    status: ReportStatus
     distance_m: int
     received_at: datetime.date
     me_too_count: int
@@ -135,7 +138,7 @@ class NearbyOut(Schema):
 class SubmittedOut(Schema):
     number: str
     tracking_id: uuid.UUID = Field(description="Mã theo dõi riêng của người phản ánh (để xem và đánh giá)")
-    status: Status
+    status: ReportStatus
     ack_due_at: datetime.datetime | None
 
 
@@ -158,11 +161,11 @@ class StaffDetailOut(StaffReportOut):
     reporter: ContactOut | None = Field(None, description="Chỉ cán bộ điều hành IOC của tỉnh được xem")
 
 
-class ActionIn(Schema):
+class ReportActionIn(Schema):
     note: str = Field("", max_length=4000)
     reason: str = Field("", description="Với refuse: " + ", ".join(RefusalReason.LABELS))
     agency_id: int | None = None
-    urgency: Urgency | None = None
+    urgency: ReportUrgency | None = None
     result: str = Field("", max_length=4000)
     target: str = Field("", max_length=32, description="Với merge: số phản ánh được gộp vào")
 
@@ -172,20 +175,20 @@ class RatingIn(Schema):
     comment: str = Field("", max_length=1000)
 
 
-class ListFilter(Schema):
+class ReportListFilter(Schema):
     province: str = Field("38", max_length=8, description="Mã tỉnh")
     commune: str | None = Field(None, max_length=10, description="Mã xã")
     category: str | None = Field(None, max_length=40, description="Mã lĩnh vực")
 
 
-@router.get("/categories", response=list[CategoryOut], summary="Lĩnh vực phản ánh của một tỉnh")
+@router.get("/categories", response={200: list[CategoryOut], 404: ApiError}, summary="Lĩnh vực phản ánh của một tỉnh")
 def categories(request: HttpRequest, province: str = Query("38", max_length=8)):
     return list(queries.categories(_province(province)))
 
 
-@router.get("/reports", response=list[PublicReportOut], summary="Phản ánh đã công khai")
+@router.get("/reports", response={200: list[PublicReportOut], 404: ApiError}, summary="Phản ánh đã công khai")
 @paginate(BoundedLimitOffsetPagination)
-def public_list(request: HttpRequest, filters: Query[ListFilter]):
+def public_list(request: HttpRequest, filters: Query[ReportListFilter]):
     qs = queries.with_list_relations(queries.public_reports().filter(province=_province(filters.province)))
     if filters.commune:
         qs = qs.filter(commune__code=filters.commune)
@@ -202,7 +205,7 @@ def public_detail(request: HttpRequest, number: str):
     return report
 
 
-@router.get("/nearby", response=list[NearbyOut], summary="Phản ánh đang mở cùng lĩnh vực ở gần")
+@router.get("/nearby", response={200: list[NearbyOut], 404: ApiError}, summary="Phản ánh đang mở cùng lĩnh vực ở gần")
 def nearby(request: HttpRequest, category_id: int = Query(..., ge=1, le=2**62),
            latitude: float = Query(..., ge=-90, le=90), longitude: float = Query(..., ge=-180, le=180)):
     category = Category.objects.filter(pk=category_id).first()
@@ -211,7 +214,7 @@ def nearby(request: HttpRequest, category_id: int = Query(..., ge=1, le=2**62),
     return queries.nearby_open(category, latitude, longitude)[:20]
 
 
-@router.post("/reports", response={201: SubmittedOut}, summary="Gửi phản ánh (không bắt buộc đăng nhập)")
+@router.post("/reports", response={201: SubmittedOut, 404: ApiError, 422: ApiError, 429: ApiError}, summary="Gửi phản ánh (không bắt buộc đăng nhập)")
 def submit(request: HttpRequest, province: Form[str] = "38", category_id: Form[int | None] = None,
            description: Form[str] = "", latitude: Form[str] = "", longitude: Form[str] = "",
            address: Form[str] = "", name: Form[str] = "", phone: Form[str] = "", email: Form[str] = "",
@@ -235,7 +238,7 @@ def submit(request: HttpRequest, province: Form[str] = "38", category_id: Form[i
                        "ack_due_at": report.ack_due_at})
 
 
-@router.post("/reports/{number}/me-too", response={200: dict}, summary="Tôi cũng gặp")
+@router.post("/reports/{number}/me-too", response={200: dict, 409: ApiError, 429: ApiError}, summary="Tôi cũng gặp")
 def me_too(request: HttpRequest, number: str, phone: Form[str] = ""):
     report = Report.objects.filter(number=number[:32]).first()
     if report is None:
@@ -249,7 +252,7 @@ def me_too(request: HttpRequest, number: str, phone: Form[str] = ""):
     return {"number": report.number, "me_too_count": report.me_too_count}
 
 
-@router.post("/tracking/{tracking_id}/rating", response=StaffReportOut, summary="Người phản ánh đánh giá kết quả")
+@router.post("/tracking/{tracking_id}/rating", response={200: StaffReportOut, 409: ApiError}, summary="Người phản ánh đánh giá kết quả")
 def rate(request: HttpRequest, tracking_id: uuid.UUID, payload: RatingIn):
     report = Report.objects.filter(public_id=tracking_id).first()
     if report is None:
@@ -265,7 +268,7 @@ def rate(request: HttpRequest, tracking_id: uuid.UUID, payload: RatingIn):
 
 
 class StaffFilter(Schema):
-    status: Status | None = None
+    status: ReportStatus | None = None
 
 
 @router.get("/staff/reports", response=list[StaffReportOut], auth=api_auth, summary="Phản ánh cán bộ được xem")
@@ -302,18 +305,21 @@ def staff_detail(request: HttpRequest, number: str):
 
 
 ACTION_NAMES = [*services.ACTIONS, "merge"]
+ACT_ERRORS = {403: ApiError, 404: ApiError, 409: ApiError, 422: ApiError}
 
 
-@router.post("/staff/reports/{number}/{action}", response=StaffDetailOut, auth=api_auth,
+@router.post("/staff/reports/{number}/{action}", response={200: StaffDetailOut, **ACT_ERRORS}, auth=api_auth,
              summary="Thao tác xử lý: " + ", ".join(ACTION_NAMES))
-def staff_act(request: HttpRequest, number: str, action: str, payload: ActionIn):
+def staff_act(request: HttpRequest, number: str, action: str, payload: ReportActionIn):
     if action not in ACTION_NAMES:
         raise HttpError(404, "Không có thao tác này.")
     report = _staff_report(request, number)
     user = request.auth
     try:
         if action == "merge":
-            target = queries.staff_reports(user).filter(number=payload.target.strip()).first()
+            number = payload.target.strip()
+            # NUL in a lookup is a DataError on PostgreSQL; no report number holds one.
+            target = queries.staff_reports(user).filter(number=number).first() if "\x00" not in number else None
             if target is None:
                 raise HttpError(404, "Không tìm thấy phản ánh cần gộp vào.")
             services.merge(report.pk, target.pk, user)

@@ -7,12 +7,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from chinhquyenso.accounts.auth import api_auth
 from chinhquyenso.agencies.models import Agency
+from chinhquyenso.core.apischema import decimal_string
 from chinhquyenso.core.pagination import BoundedLimitOffsetPagination
 
 from . import queries, services
@@ -23,7 +24,7 @@ router = Router(tags=["procedures"])
 CODE_PATTERN = r"^[0-9A-Za-z.]{1,80}$"
 
 
-class ComponentOut(Schema):
+class ProcedureComponentOut(Schema):
     order: int
     code: str
     name: str
@@ -38,7 +39,7 @@ class ComponentOut(Schema):
         return obj.form_file.url if obj.form_file else None
 
 
-class FeeOut(Schema):
+class ProcedureFeeOut(Schema):
     order: int
     kind: str
     code: str
@@ -123,8 +124,8 @@ class VersionOut(ProcedureOut):
     accepts_in_person: bool
     accepts_postal: bool
     change_note: str
-    components: list[ComponentOut]
-    fees: list[FeeOut]
+    components: list[ProcedureComponentOut]
+    fees: list[ProcedureFeeOut]
     steps: list[StepOut]
 
 
@@ -191,7 +192,8 @@ class FeeIn(Schema):
     kind: str = Field("le_phi", max_length=8)
     code: str = Field("", max_length=64)
     name: str = Field(..., min_length=1, max_length=500)
-    amount: Decimal = Field(..., ge=0, le=Decimal("99999999999999"), decimal_places=0)
+    amount: Decimal = Field(..., ge=0, le=Decimal("99999999999999"), decimal_places=0,
+                            json_schema_extra=decimal_string(r"^[0-9]{1,14}$", type="integer"))
     note: str = Field("", max_length=1000)
 
 
@@ -206,11 +208,12 @@ class StepIn(Schema):
     agency_kind: str = Field("", max_length=20)
 
 
-class DraftIn(Schema):
+class VersionDraftIn(Schema):
     """Fields to change on a draft; parts, when given, replace the draft's parts wholesale."""
 
     name: str | None = Field(None, max_length=500)
-    legal_time: Decimal | None = Field(None, gt=0, le=9999)
+    legal_time: Decimal | None = Field(None, gt=0, le=9999,
+                                       json_schema_extra=decimal_string(r"^[1-9][0-9]{0,2}(\.[0-9]{1,2})?$"))
     time_unit: str | None = Field(None, max_length=16)
     legal_time_text: str | None = Field(None, max_length=500)
     online_level: OnlineLevel | None = None
@@ -244,12 +247,35 @@ class ManagedVersionOut(Schema):
         return obj.procedure.code
 
 
+# Refusals that come from the version's state, not from the data sent: the same request may succeed
+# once the state changes, so they are conflicts (as in the other apps' workflows), not bad input.
+STATE_CONFLICTS = {"frozen", "not_draft", "draft_exists"}
+
+
 def _error(exc: ValidationError):
+    if not hasattr(exc, "error_dict") and {e.code for e in exc.error_list} <= STATE_CONFLICTS:
+        return Status(409, {"detail": " ".join(exc.messages)})
     if hasattr(exc, "error_dict"):
         errors = [{"field": f, "message": m} for f, ms in exc.message_dict.items() for m in ms]
     else:
         errors = [{"message": m} for m in exc.messages]
-    return 422, {"detail": "Dữ liệu không hợp lệ.", "errors": errors}
+    return Status(422, {"detail": "Dữ liệu không hợp lệ.", "errors": errors})
+
+
+def _refuse_nul(payload: Schema) -> None:
+    """PostgreSQL text cannot hold NUL: saving it was a DataError (500). Refused, as the pages' forms do."""
+    if _has_nul(payload.dict()):
+        raise HttpError(422, "Dữ liệu gửi lên chứa ký tự không hợp lệ.")
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _managed_version(request, version_id: int) -> ProcedureVersion:
@@ -262,22 +288,26 @@ def _managed_version(request, version_id: int) -> ProcedureVersion:
     return version
 
 
-class ErrorOut(Schema):
+class ProcedureErrorOut(Schema):
     detail: str
     errors: list[dict] = []
 
 
-@router.get("/manage/versions/{int:version_id}", response={200: VersionOut, 404: ErrorOut}, auth=api_auth,
+MANAGE_ERRORS = {404: ProcedureErrorOut, 409: ProcedureErrorOut, 422: ProcedureErrorOut}
+
+
+@router.get("/manage/versions/{int:version_id}", response={200: VersionOut, 404: ProcedureErrorOut}, auth=api_auth,
             summary="Phiên bản (kể cả bản nháp) của thủ tục mình quản lý")
 def managed_version(request, version_id: int):
     version = _managed_version(request, version_id)
     return queries.with_parts(ProcedureVersion.objects.filter(pk=version.pk), steps=True).get()
 
 
-@router.patch("/manage/versions/{int:version_id}", response={200: ManagedVersionOut, 404: ErrorOut, 422: ErrorOut},
+@router.patch("/manage/versions/{int:version_id}", response={200: ManagedVersionOut, **MANAGE_ERRORS},
               auth=api_auth, summary="Sửa bản nháp")
-def update_version(request, version_id: int, payload: DraftIn):
+def update_version(request, version_id: int, payload: VersionDraftIn):
     version = _managed_version(request, version_id)
+    _refuse_nul(payload)
     data = payload.dict(exclude_unset=True)
     for key in ("components", "fees", "steps"):
         if data.get(key) is not None:
@@ -288,8 +318,8 @@ def update_version(request, version_id: int, payload: DraftIn):
         for row in data["steps"]:
             agency_id = row.pop("agency_id", None)
             if agency_id and agency_id not in agencies:
-                return 422, {"detail": "Dữ liệu không hợp lệ.",
-                             "errors": [{"field": "steps", "message": f"Không có cơ quan {agency_id} trong tỉnh."}]}
+                return Status(422, {"detail": "Dữ liệu không hợp lệ.", "errors": [
+                    {"field": "steps", "message": f"Không có cơ quan {agency_id} trong tỉnh."}]})
             row["agency"] = agencies.get(agency_id)
     for key, value in list(data.items()):
         if value is None:
@@ -300,19 +330,18 @@ def update_version(request, version_id: int, payload: DraftIn):
         return _error(exc)
 
 
-@router.post("/manage/versions/{int:version_id}/publish", response={200: ManagedVersionOut, 404: ErrorOut,
-                                                                     422: ErrorOut},
+@router.post("/manage/versions/{int:version_id}/publish", response={200: ManagedVersionOut, **MANAGE_ERRORS},
              auth=api_auth, summary="Công bố bản nháp")
 def publish_version(request, version_id: int, payload: PublishIn):
     version = _managed_version(request, version_id)
+    _refuse_nul(payload)
     try:
         return services.publish(version, decision=payload.decision)
     except ValidationError as exc:
         return _error(exc)
 
 
-@router.post("/manage/procedures/{int:procedure_id}/versions", response={201: ManagedVersionOut, 404: ErrorOut,
-                                                                         422: ErrorOut},
+@router.post("/manage/procedures/{int:procedure_id}/versions", response={201: ManagedVersionOut, **MANAGE_ERRORS},
              auth=api_auth, summary="Tạo phiên bản mới (bản nháp) từ phiên bản hiện hành")
 def create_version(request, procedure_id: int, payload: NewVersionIn):
     if procedure_id > 2**31 - 1:
@@ -320,7 +349,8 @@ def create_version(request, procedure_id: int, payload: NewVersionIn):
     procedure = queries.manageable_procedures(request.auth).filter(pk=procedure_id).first()
     if procedure is None:
         raise HttpError(404, "Không có thủ tục này hoặc bạn không quản lý thủ tục này.")
+    _refuse_nul(payload)
     try:
-        return 201, services.new_version(procedure, change_note=payload.change_note)
+        return Status(201, services.new_version(procedure, change_note=payload.change_note))
     except ValidationError as exc:
         return _error(exc)

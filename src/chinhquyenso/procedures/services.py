@@ -314,7 +314,8 @@ def new_version(procedure: Procedure, *, change_note: str = "") -> ProcedureVers
     procedure = Procedure.objects.select_for_update().select_related("province").get(pk=procedure.pk)
     draft = procedure.versions.filter(status=VersionStatus.DRAFT).first()
     if draft is not None:
-        raise ValidationError(f"Thủ tục đang có bản nháp phiên bản {draft.number}; hãy sửa bản nháp đó.")
+        raise ValidationError(f"Thủ tục đang có bản nháp phiên bản {draft.number}; hãy sửa bản nháp đó.",
+                              code="draft_exists")
     source = procedure.current_version or procedure.versions.order_by("-number").first()
     number = (procedure.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ProcedureVersion(
@@ -342,7 +343,7 @@ def publish(version: ProcedureVersion, *, decision: str = "") -> ProcedureVersio
     procedure = Procedure.objects.select_for_update().get(pk=version.procedure_id)
     version = ProcedureVersion.objects.select_for_update().select_related("province").get(pk=version.pk)
     if version.status != VersionStatus.DRAFT:
-        raise ValidationError("Chỉ công bố được bản nháp; phiên bản này đã được công bố trước đó.")
+        raise ValidationError("Chỉ công bố được bản nháp; phiên bản này đã được công bố trước đó.", code="not_draft")
     errors = publish_errors(version)
     if errors:
         raise ValidationError(errors)

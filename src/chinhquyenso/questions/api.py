@@ -5,18 +5,17 @@ detail fills them only for those allowed to see them (queries.can_see_identity).
 
 import datetime
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from chinhquyenso.accounts.auth import api_auth
+from chinhquyenso.accounts.auth import api_auth, optional_api_auth
 from chinhquyenso.accounts.models import User
 from chinhquyenso.accounts.queries import visible_agencies
 from chinhquyenso.agencies.models import Agency
 from chinhquyenso.audit.services import record_personal_data_view
+from chinhquyenso.core.apischema import ApiError, IsoDate
 from chinhquyenso.core.context import client_ip
 from chinhquyenso.core.pagination import BoundedLimitOffsetPagination
 from chinhquyenso.procedures.models import Procedure
@@ -29,12 +28,8 @@ router = Router(tags=["questions"])
 CODE_PATTERN = r"^HD-\d{2}-\d{4}-\d{6}$"
 
 
-def anonymous(request: HttpRequest):
-    """Lets an operation run without credentials; request.auth is then AnonymousUser."""
-    return AnonymousUser()
-
-
-optional_auth = [*api_auth, anonymous]
+optional_auth = optional_api_auth
+WORK_ERRORS = {403: ApiError, 404: ApiError, 422: ApiError}
 
 
 def _fail(exc: Exception):
@@ -90,7 +85,7 @@ class SimilarOut(Schema):
     topic: str = Field(..., alias="topic.name")
 
 
-class SearchFilter(Schema):
+class QuestionSearchFilter(Schema):
     q: str = Field("", max_length=200, description="Từ khóa, có dấu hoặc không dấu")
     province: str = Field("", pattern=r"^(\d{2})?$", description="Mã tỉnh, 2 chữ số")
     topic: str = Field("", max_length=40, pattern=r"^[-a-z0-9]*$", description="Mã chủ đề")
@@ -101,7 +96,7 @@ class AskIn(Schema):
     title: str = Field(..., max_length=1000)
     body: str = Field(..., max_length=40000)
     procedure_id: int | None = Field(None, ge=1)
-    unit_code: str | None = Field(None, max_length=10)
+    unit_code: str | None = Field(None, max_length=10, pattern=r"^([0-9]{5})?$", description="Mã xã, phường")
     asker_name: str = Field("", max_length=1000)
     asker_phone: str = Field("", max_length=40)
     asker_email: str = Field("", max_length=500)
@@ -176,7 +171,7 @@ class QueueItemOut(Schema):
         return bool(obj.current_due and obj.current_due < timezone.now())
 
 
-class EventOut(Schema):
+class QuestionEventOut(Schema):
     at: datetime.datetime
     action: str
     from_status: str
@@ -208,7 +203,7 @@ class ManagedQuestionOut(QueueItemOut):
     is_faq: bool
     allowed_actions: list[str]
     asker_identity: AskerOut | None = Field(None, description="Chỉ trả về cho người có quyền xem (điều hành IOC)")
-    history: list[EventOut]
+    history: list[QuestionEventOut]
 
     @staticmethod
     def resolve_allowed_actions(obj: Question, context) -> list[str]:
@@ -226,7 +221,7 @@ class ManagedQuestionOut(QueueItemOut):
         return list(queries.history(obj))
 
 
-class ActionIn(Schema):
+class QuestionActionIn(Schema):
     note: str = Field("", max_length=20000)
     reason: str = Field("", max_length=40)
     agency_id: int | None = Field(None, ge=1)
@@ -242,8 +237,8 @@ class ModerationIn(Schema):
 
 class IndicatorFilter(Schema):
     province: str = Field(..., pattern=r"^\d{2}$")
-    since: datetime.date
-    until: datetime.date
+    since: IsoDate
+    until: IsoDate
 
 
 class IndicatorsOut(Schema):
@@ -292,9 +287,9 @@ class RankedSearch:
         return self.total or 0
 
 
-@router.get("/", response=list[PublicQuestionOut], summary="Tìm câu hỏi đã trả lời (công khai)")
+@router.get("/", response={200: list[PublicQuestionOut], 404: ApiError}, summary="Tìm câu hỏi đã trả lời (công khai)")
 @paginate(BoundedLimitOffsetPagination)
-def list_questions(request, filters: Query[SearchFilter]):
+def list_questions(request, filters: Query[QuestionSearchFilter]):
     """Ranked, diacritics-insensitive ("dang ky" finds "đăng ký"); newest first without `q`."""
     province_id = _province_id(filters.province)
     topic_id = None
@@ -306,12 +301,12 @@ def list_questions(request, filters: Query[SearchFilter]):
     return RankedSearch(filters.q, province_id, topic_id)
 
 
-@router.get("/topics", response=list[TopicOut], summary="Chủ đề hỏi đáp của một tỉnh")
+@router.get("/topics", response={200: list[TopicOut], 404: ApiError}, summary="Chủ đề hỏi đáp của một tỉnh")
 def list_topics(request, province: str = Query(..., pattern=r"^\d{2}$")):
     return list(queries.topics(_province_id(province)))
 
 
-@router.get("/faq", response=list[PublicQuestionOut], summary="Câu hỏi thường gặp")
+@router.get("/faq", response={200: list[PublicQuestionOut], 404: ApiError}, summary="Câu hỏi thường gặp")
 def list_faq(request, province: str = Query(..., pattern=r"^\d{2}$"),
              topic: str = Query("", max_length=40, pattern=r"^[-a-z0-9]*$")):
     qs = queries.faq(province_id=_province_id(province))
@@ -320,12 +315,12 @@ def list_faq(request, province: str = Query(..., pattern=r"^\d{2}$"),
     return list(qs[:200])
 
 
-@router.get("/similar", response=list[SimilarOut], summary="Câu hỏi tương tự đã được trả lời")
+@router.get("/similar", response={200: list[SimilarOut], 404: ApiError}, summary="Câu hỏi tương tự đã được trả lời")
 def similar(request, title: str = Query(..., max_length=200), province: str = Query("", pattern=r"^(\d{2})?$")):
     return queries.similar(title, province_id=_province_id(province), limit=5)
 
 
-@router.post("/", response={201: AskOut}, auth=optional_auth, summary="Đặt câu hỏi (đăng nhập không bắt buộc)")
+@router.post("/", response={201: AskOut, 422: ApiError, 429: ApiError}, auth=optional_auth, summary="Đặt câu hỏi (đăng nhập không bắt buộc)")
 def ask(request, payload: AskIn):
     topic = Topic.objects.select_related("province", "default_agency").filter(pk=payload.topic_id, is_active=True).first()
     if topic is None:
@@ -375,7 +370,7 @@ def get_question(request, code: str):
     return question
 
 
-@router.post("/{code}/flag", response={201: dict}, summary="Báo cáo nội dung sai hoặc không phù hợp")
+@router.post("/{code}/flag", response={201: dict, 422: ApiError, 429: ApiError}, summary="Báo cáo nội dung sai hoặc không phù hợp")
 def flag(request, code: str, payload: FlagIn):
     question = queries.get_public(_code(code))
     if question is None:
@@ -402,7 +397,7 @@ def own(request, code: str, payload: AskerActionIn):
     return _own(request, code, payload.token)
 
 
-@router.post("/{code}/provide-info", response=OwnQuestionOut, auth=optional_auth, summary="Người hỏi bổ sung thông tin")
+@router.post("/{code}/provide-info", response={200: OwnQuestionOut, 403: ApiError, 422: ApiError}, auth=optional_auth, summary="Người hỏi bổ sung thông tin")
 def provide_info(request, code: str, payload: AskerActionIn):
     question = _own(request, code, payload.token)
     try:
@@ -411,7 +406,7 @@ def provide_info(request, code: str, payload: AskerActionIn):
         _fail(e)
 
 
-@router.post("/{code}/rate", response=OwnQuestionOut, auth=optional_auth, summary="Người hỏi đánh giá câu trả lời")
+@router.post("/{code}/rate", response={200: OwnQuestionOut, 403: ApiError, 422: ApiError}, auth=optional_auth, summary="Người hỏi đánh giá câu trả lời")
 def rate(request, code: str, payload: RateIn):
     question = _own(request, code, payload.token)
     try:
@@ -447,9 +442,9 @@ def work_detail(request, code: str):
     return question
 
 
-@router.post("/work/{code}/actions/{action}", response=ManagedQuestionOut, auth=api_auth,
+@router.post("/work/{code}/actions/{action}", response={200: ManagedQuestionOut, **WORK_ERRORS}, auth=api_auth,
              summary="Thực hiện một bước xử lý (route, refuse, request_info, assign, draft, return, approve, publish)")
-def work_action(request, code: str, action: str, payload: ActionIn):
+def work_action(request, code: str, action: str, payload: QuestionActionIn):
     question = _managed(request, code)
     if action not in workflow.TRANSITIONS or action == "provide_info":
         raise HttpError(404, "Không có thao tác này.")
@@ -473,7 +468,7 @@ def work_action(request, code: str, action: str, payload: ActionIn):
     return _managed(request, question.code)
 
 
-@router.post("/work/{code}/moderation/{action}", response=ManagedQuestionOut, auth=api_auth,
+@router.post("/work/{code}/moderation/{action}", response={200: ManagedQuestionOut, **WORK_ERRORS}, auth=api_auth,
              summary="Kiểm duyệt: hide, unhide, faq, unfaq, dismiss_flags")
 def work_moderation(request, code: str, action: str, payload: ModerationIn):
     question = _managed(request, code)
@@ -493,7 +488,7 @@ def work_moderation(request, code: str, action: str, payload: ModerationIn):
     return _managed(request, question.code)
 
 
-@router.get("/work/indicators/766", response=IndicatorsOut, auth=api_auth,
+@router.get("/work/indicators/766", response={200: IndicatorsOut, **WORK_ERRORS}, auth=api_auth,
             summary="Số liệu hỏi đáp cho chỉ số 5.1–5.3 (QĐ 766)")
 def indicators(request, filters: Query[IndicatorFilter]):
     """Questions received in [since, until]; for officials holding a role in the province."""

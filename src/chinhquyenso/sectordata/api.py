@@ -10,7 +10,6 @@ all-or-nothing: 201 with the counts, or 422 with every rejected row and nothing 
 import datetime
 from decimal import Decimal
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -18,7 +17,7 @@ from ninja import Status as Reply
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from chinhquyenso.accounts.auth import api_auth
+from chinhquyenso.accounts.auth import api_auth, optional_api_auth
 from chinhquyenso.core.pagination import BoundedLimitOffsetPagination
 
 from . import periods, queries, services, validation
@@ -36,14 +35,9 @@ from .models import (
 router = Router(tags=["sector data"])
 
 
-def _anyone(request: HttpRequest):
-    """Reading endpoints: a token or session makes non-public series visible; anyone else reads
-    the public ones. Never refuses, so it comes last."""
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else AnonymousUser()
-
-
-read_auth = [*api_auth, _anyone]
+# Reading endpoints: a token or session makes non-public series visible; anyone else reads the
+# public ones.
+read_auth = optional_api_auth
 
 
 def _reader(request: HttpRequest):

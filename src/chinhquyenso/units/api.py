@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from chinhquyenso.core.apischema import IsoDate
 from chinhquyenso.core.pagination import BoundedLimitOffsetPagination
 
 from . import queries
@@ -78,7 +79,7 @@ class SearchFilter(Schema):
 
 
 class DateFilter(Schema):
-    on: datetime.date | None = Field(None, description="Ngày (YYYY-MM-DD); mặc định hôm nay")
+    on: IsoDate | None = Field(None, description="Ngày (YYYY-MM-DD); mặc định hôm nay")
 
 
 def _not_found(code: str, on: datetime.date | None) -> HttpError:

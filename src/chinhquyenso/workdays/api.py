@@ -3,9 +3,11 @@
 Parameters are parsed here rather than by pydantic so every 422 carries a Vietnamese message."""
 
 import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from pydantic import WithJsonSchema
 
 from chinhquyenso.core.text import is_digits
 
@@ -124,8 +126,14 @@ def due(request: HttpRequest, start: str = "", days: str | None = None, hours: s
     })
 
 
+# The years services.MIN_YEAR..MAX_YEAR (1950..2199), as the view reads them (ASCII digits). Only
+# documented: the view checks them itself, to answer in Vietnamese.
+YEAR_PATTERN = r"^0*(19[5-9][0-9]|2[01][0-9]{2})$"
+Year = Annotated[str, WithJsonSchema({"type": "string", "pattern": YEAR_PATTERN})]
+
+
 @router.get("/{year}", response={200: YearOut, 422: Error}, url_name="workdays_year")
-def year_entries(request: HttpRequest, year: str):
+def year_entries(request: HttpRequest, year: Year):
     if not is_digits(year) or not services.MIN_YEAR <= int(year) <= services.MAX_YEAR:
         return Status(422, {"detail": f"Năm phải là số từ {services.MIN_YEAR} đến {services.MAX_YEAR}."})
     number = int(year)

@@ -43,7 +43,7 @@ def test_cycle_through_the_api(client, world):
     assert r.status_code == 200
     assert next(s for s in r.json()["scores"] if s["code"] == "4.2")["self_points"] == "7.00"
     r = _json(client, "post", f"{API}/assessments/{a['id']}/submit")
-    assert r.status_code == 422 and "Chỉ tiêu 1.1: chưa nhập số liệu tự đánh giá." in r.json()["errors"]
+    assert r.status_code == 409 and "Chỉ tiêu 1.1: chưa nhập số liệu tự đánh giá." in r.json()["errors"]
     from chinhquyenso.assessment.models import Assessment
     fill_all(world, Assessment.objects.get(pk=a["id"]))
     assert _json(client, "post", f"{API}/assessments/{a['id']}/submit").json()["status"] == "submitted"
@@ -53,7 +53,7 @@ def test_cycle_through_the_api(client, world):
     assert r.status_code == 422
     assert _json(client, "post", f"{API}/assessments/{a['id']}/indicators/1.2/review",
                  {"points": "15", "comment": "Thiếu 1 biên bản"}).json()["status"] == "in_review"
-    assert _json(client, "post", f"{API}/assessments/{a['id']}/publish").status_code == 422  # not all scored
+    assert _json(client, "post", f"{API}/assessments/{a['id']}/publish").status_code == 409  # not all scored
     assert _json(client, "post", f"{API}/assessments/{a['id']}/accept").status_code == 200
     r = _json(client, "post", f"{API}/assessments/{a['id']}/publish")
     assert r.status_code == 200 and r.json()["status"] == Status.PUBLISHED and r.json()["score_index"] == "0.6143"
@@ -111,3 +111,36 @@ def test_reviewer_assignment_through_the_api(client, world):
     r = _json(client, "post", url, {"username": leader.username, "agency_id": world.ubnd.pk})
     assert r.status_code == 201 and r.json()["agency"] == "UBND Tỉnh Thanh Hóa"
     assert sorted(x["username"] for x in client.get(url).json()) == sorted([leader.username, world.reviewer.username])
+
+
+def test_state_conflicts_are_409_and_bad_data_422(client, world):
+    """Found by the Schemathesis run: a well-formed request refused because of the assessment's state
+    answered 422 "Dữ liệu không hợp lệ." like bad data; it is a conflict (409), as in the other apps."""
+    a = services.start_assessment(world.set, world.pc1, 2025)
+    login_verified(client, world.clerk1)
+    r = _json(client, "post", f"{API}/assessments/{a.pk}/submit")  # nothing filled in yet
+    assert r.status_code == 409 and r.json()["detail"] and "chưa nhập số liệu" in " ".join(r.json()["errors"])
+    again = _json(client, "post", f"{API}/assessments", {"set_id": world.set.pk, "agency_id": world.pc1.pk, "year": 2025})
+    assert again.status_code == 409 and "đã có bản đánh giá" in again.json()["detail"]
+    fill_all(world, a)
+    services.submit(a)
+    login_verified(client, world.reviewer)
+    blank = _json(client, "post", f"{API}/assessments/{a.pk}/return", {"comment": "   "})
+    assert blank.status_code == 422  # the document says the comment must hold text
+    services.accept_self_scores(a, user=world.reviewer)
+    services.publish_assessment(a, user=world.reviewer)
+    r = _json(client, "post", f"{API}/assessments/{a.pk}/return", {"comment": "Bổ sung biên bản"})
+    assert r.status_code == 409 and "Trả lại để bổ sung" in r.json()["detail"]
+    assert client.post(f"{API}/sets/{world.set.pk}/publish").status_code == 409  # already in force
+
+
+def test_document_states_decimals_and_anonymous_reads(client):
+    """The OpenAPI document promised any string for a Decimal ("Kỳ" was refused) and credentials for
+    reads that anyone may make."""
+    spec = client.get("/api/v1/openapi.json").json()
+    review = spec["paths"]["/api/v1/assessment/assessments/{assessment_id}/indicators/{code}/review"]["post"]
+    schema = review["requestBody"]["content"]["application/json"]["schema"]
+    points = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]["properties"]["points"]
+    assert all(b.get("pattern") for b in points["anyOf"] if b["type"] == "string")
+    for path in ("/api/v1/assessment/sets", "/api/v1/assessment/assessments"):
+        assert {} in spec["paths"][path]["get"]["security"]

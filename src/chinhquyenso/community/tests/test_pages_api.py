@@ -284,3 +284,31 @@ def test_a_phone_only_sent_a_code_never_reveals_its_entry(client, world, monkeyp
         r = client.post(url, {"action": "start", "code": "112233", "full_name": "Chủ", "commune": "16000"})
         assert r.status_code == 302 and r["Location"] == reverse("community:entry", args=[owner.token])
         assert owner.token in client.get(url).content.decode()  # verified now: it is theirs
+
+
+def test_api_refuses_what_its_document_refuses(client, world):
+    """Found by the Schemathesis run: the OpenAPI document and the validation disagreed."""
+    # A date is YYYY-MM-DD: pydantic alone read ?ngay=0.0 as a Unix time (1970-01-01).
+    assert client.get("/api/v1/community/coverage?tinh=38&ngay=0.0").status_code == 422
+    assert client.get("/api/v1/community/coverage?tinh=38&ngay=1754006400").status_code == 422
+    # The answers' keys are question ids; any other key was a 422 the document did not announce.
+    spec = client.get("/api/v1/openapi.json").json()
+    answers = spec["components"]["schemas"]["SubmitIn"]["properties"]["answers"]
+    assert answers["additionalProperties"] is False and list(answers["patternProperties"]) == ["^[0-9]{1,18}$"]
+    r = client.post("/api/v1/community/entries/khong-co/submit", {"answers": {"abc": [1]}},
+                    content_type="application/json")
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"][-1] == "[key]"
+    # A required name must hold text: the service refused blanks with a 422 the document did not state.
+    login_verified(client, world["c1_official"])
+    r = client.post("/api/v1/community/plans", {"agency_id": world["c1_pc"].pk, "year": 2025, "title": "   "},
+                    content_type="application/json")
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"][-1] == "title"
+
+
+def test_api_commune_code_with_nul_is_a_404(client, world):
+    """Found by the Schemathesis run on PostgreSQL: the code went into a lookup, a DataError (500)."""
+    quiz = make_quiz(world)
+    with time_machine.travel(OPENS + MIN, tick=False):
+        r = client.post(f"/api/v1/community/quizzes/{quiz.pk}/entries",
+                        {"commune": "16000\x00", "phone": "0987654321", "code": "1"}, content_type="application/json")
+    assert r.status_code == 404 and r.json()["detail"] == "Không có xã, phường mã này."

@@ -14,3 +14,11 @@ def test_nul_is_a_400(client, url):
 
 def test_normal_requests_pass(client):
     assert client.get("/ho-so/tra-cuu/?ma=ABC").status_code == 200
+
+
+def test_the_json_api_refuses_nul_in_json(client):
+    """Found by the Schemathesis run: the API answered this 400 as text/plain, which its OpenAPI
+    document does not allow."""
+    response = client.get("/api/v1/units/search?q=a%00b")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Yêu cầu chứa ký tự không hợp lệ."}

@@ -146,6 +146,10 @@ def test_api_create_incoming_validates_content(client, org, types):
             "file": {"name": "a.pdf", "content_base64": base64.b64encode(not_a_pdf()).decode()}}
     r = client.post("/api/v1/documents/incoming", body, content_type="application/json", **headers)
     assert r.status_code == 422 and "PDF" in r.json()["detail"]
+    # NUL in the type code went into a lookup: a DataError (500) on PostgreSQL.
+    r = client.post("/api/v1/documents/incoming", {**body, "doc_type": "cong-van\x00"}, content_type="application/json",
+                    **headers)
+    assert r.status_code == 422 and r.json()["detail"] == "Loại văn bản không tồn tại."
     body["file"]["content_base64"] = "***"
     assert client.post("/api/v1/documents/incoming", body, content_type="application/json", **headers).status_code == 422
     body["file"]["content_base64"] = base64.b64encode(pdf_with_text()).decode()

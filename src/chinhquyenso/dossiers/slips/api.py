@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from chinhquyenso.accounts.auth import api_auth
+from chinhquyenso.core.apischema import IsoDate
 from chinhquyenso.core.pagination import BoundedLimitOffsetPagination
 
 from ..models import SlipKind
@@ -55,8 +56,8 @@ class SlipFilter(Schema):
 class RegisterQuery(Schema):
     agency: int = Field(..., ge=1, le=MAX_ID, description="Cơ quan tiếp nhận")
     field: int = Field(..., ge=1, le=MAX_ID, description="Lĩnh vực (procedures.SectorField)")
-    start: datetime.date
-    end: datetime.date
+    start: IsoDate
+    end: IsoDate
     format: str = Field("pdf", pattern="^(pdf|xlsx)$")
 
 
@@ -80,7 +81,17 @@ def list_slips(request: HttpRequest, filters: Query[SlipFilter]):
     return qs
 
 
+def _file(description: str, *media_types: str) -> dict:
+    """The 200 of an operation that answers with a file rather than JSON (for the OpenAPI document)."""
+    return {"responses": {200: {"description": description, "content": {
+        media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in media_types}}}}
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @router.get("/register", auth=api_auth, response={400: Error, 403: Error, 404: Error},
+            openapi_extra=_file("Sổ theo dõi hồ sơ", "application/pdf", XLSX),
             summary="Kết xuất Sổ theo dõi hồ sơ (BM.06) theo lĩnh vực: PDF hoặc Excel")
 def register_export(request: HttpRequest, params: Query[RegisterQuery]):
     agency = queries.register_agencies(request.auth).filter(pk=params.agency).first()
@@ -104,7 +115,8 @@ def get_slip(request: HttpRequest, slip_id: int):
     return _visible(request, slip_id)
 
 
-@router.get("/{slip_id}/pdf", auth=api_auth, response={404: Error}, summary="Bản PDF của phiếu")
+@router.get("/{slip_id}/pdf", auth=api_auth, response={404: Error}, openapi_extra=_file("Phiếu", "application/pdf"),
+            summary="Bản PDF của phiếu")
 def get_slip_pdf(request: HttpRequest, slip_id: int):
     slip = _visible(request, slip_id)
     return pdf_response(rendering.render_pdf(slip, request=request), slip_filename(slip))

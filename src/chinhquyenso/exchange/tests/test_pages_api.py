@@ -73,7 +73,8 @@ def test_api_scoping_and_retry(client, two, failed):
     detail = client.get(f"/api/v1/exchange/messages/{failed.pk}").json()
     assert detail["status"] == "given_up" and detail["events"]
     assert client.post(f"/api/v1/exchange/messages/{failed.pk}/retry").status_code == 200
-    assert client.post(f"/api/v1/exchange/messages/{failed.pk}/retry").status_code == 422
+    again = client.post(f"/api/v1/exchange/messages/{failed.pk}/retry")  # now queued: a state conflict
+    assert again.status_code == 409 and "Chỉ gửi lại được" in again.json()["detail"]
     client.force_login(two["clerk_b"])
     assert client.get("/api/v1/exchange/messages").json()["items"] == []
     assert client.get(f"/api/v1/exchange/messages/{failed.pk}").status_code == 404

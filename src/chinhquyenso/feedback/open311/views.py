@@ -166,6 +166,14 @@ def endpoint(view):
     return wrapped
 
 
+def not_found(request, exception=None):
+    """handler404 under /open311/: a URL no route matches (an empty or percent-encoded "/" id, a
+    missing format) still gets the spec's error list, in JSON when the path asks for it, else in
+    XML, the spec's default format."""
+    fmt = "json" if request.path.endswith(".json") else "xml"
+    return errors(fmt, 404, (404, "Không có tài nguyên Open311 này."))
+
+
 @require_http_methods(["GET"])
 @endpoint
 def discovery(request, fmt):

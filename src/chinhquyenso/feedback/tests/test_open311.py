@@ -153,6 +153,15 @@ def test_unknown_format_and_missing_jurisdiction(client, world):
     assert client.get(f"{BASE}/services.json?jurisdiction_id=37").status_code == 200
 
 
+# Found by portal/tests/test_open311_properties.py: a URL under /open311/v2/ that no route matches
+# (an empty id, "%2F" decoded to "/", a newline dropped by URL parsing) was the HTML page for people.
+@pytest.mark.parametrize(("path", "fmt"), [("services/.json", "json"), ("requests/a/b.json", "json"),
+                                           ("services/x/.xml", "xml"), ("khong-co", "xml")])
+def test_unmatched_url_is_an_open311_error(client, world, path, fmt):
+    r = client.get(f"{BASE}/{path}")
+    assert r.status_code == 404 and errors_of(r, fmt) == [404]
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_post_request(client, world, api_key, fmt):
     r = client.post(f"{BASE}/requests.{fmt}", {

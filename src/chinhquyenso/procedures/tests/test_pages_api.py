@@ -273,7 +273,7 @@ def test_api_management_scoped(client, setup):
     assert created.status_code == 201
     version_id = created.json()["id"]
     again = client.post(url, {}, content_type="application/json", **auth)
-    assert again.status_code == 422 and "bản nháp" in json.dumps(again.json(), ensure_ascii=False)
+    assert again.status_code == 409 and "bản nháp" in again.json()["detail"]  # a state conflict, not bad data
     patch = client.patch(f"/api/v1/procedures/manage/versions/{version_id}",
                          {"fees": [{"name": "Phí", "kind": "phi", "amount": 200000}], "legal_time": "4"},
                          content_type="application/json", **auth)
@@ -288,12 +288,24 @@ def test_api_management_scoped(client, setup):
     assert published.status_code == 200 and published.json()["status"] == "published"
     frozen = client.patch(f"/api/v1/procedures/manage/versions/{version_id}", {"name": "x"},
                           content_type="application/json", **auth)
-    assert frozen.status_code == 422
+    assert frozen.status_code == 409 and "không sửa được" in frozen.json()["detail"]
+    republished = client.post(f"/api/v1/procedures/manage/versions/{version_id}/publish", {"decision": "QĐ 9"},
+                              content_type="application/json", **auth)
+    assert republished.status_code == 409 and "Chỉ công bố được bản nháp" in republished.json()["detail"]
     assert client.patch("/api/v1/procedures/manage/versions/99999999999", {}, content_type="application/json",
                         **auth).status_code == 404
     bad = client.patch(f"/api/v1/procedures/manage/versions/{version_id}", {"fees": [{"name": "x", "amount": -1}]},
                        content_type="application/json", **auth)
     assert bad.status_code == 422
+
+
+def test_api_new_version_with_nul_in_the_note(client, setup):
+    """Found by the Schemathesis run on PostgreSQL: NUL in change_note reached the database (500)."""
+    procedure = setup["lltp"].procedure
+    r = client.post(f"/api/v1/procedures/manage/procedures/{procedure.pk}/versions", {"change_note": "Sửa\x00 phí"},
+                    content_type="application/json", **_token(setup["stp_admin"]))
+    assert r.status_code == 422 and r.json()["detail"] == "Dữ liệu gửi lên chứa ký tự không hợp lệ."
+    assert not procedure.versions.filter(status="draft").exists()
 
 
 def test_demo_command_output(setup):
