@@ -157,7 +157,7 @@ def wsgi_schemas(world):
         request_finished.connect(close_old_connections)
 
 
-def test_every_operation_is_covered(wsgi_schemas):
+def test_every_operation_is_covered(wsgi_schemas, db):
     documented = {f"{method.upper()} {path}" for path, ops in wsgi_schemas[0].raw_schema["paths"].items()
                   for method in ops}
     assert documented == set(OPERATIONS)
