@@ -105,7 +105,7 @@ def main(argv=None) -> dict:
         say(f"{label}: {out['seconds'][label]} s")
 
     from chinhquyenso.documents.summary import SUMMARY as document_summary
-    from chinhquyenso.dossiers import summary as dossier_summary
+    from chinhquyenso.dossiers.summary import SUMMARY as dossier_summary
 
     before = last_id("dossiers_dossier")
     t0 = time.perf_counter()

@@ -6,7 +6,7 @@ annual plans (docs/adr/0010-ioc-rollups.md).
 - RollupJournal: a database trigger on the dossier table appends the dossier's old image (sign −1)
   and new image (sign +1) whenever a column the indicators read changes; `rollups.fold()` turns
   pending journal rows into rollup deltas. The fact of a dossier is a function of its own row
-  (its parts are summarised on it by dossiers.summary), so the rebuild is one scan of the dossiers
+  (its parts are summarised on it by dossiers.summary), so the rebuild reads the dossier table alone
   and the incremental path needs no stored per-dossier state.
 - DossierFact: a VIEW (the same fact SQL over the dossiers) for drill-downs — what each dossier
   contributes, so a leader can check a figure row by row.
@@ -29,6 +29,9 @@ RECEIVED_COUNTERS = (
 ENDED_COUNTERS = ("ended", "ended_judged", "ended_on_time", "finished", "processing_seconds")
 DUE_COUNTERS = ("due", "due_on_time")
 COUNTERS = RECEIVED_COUNTERS + ENDED_COUNTERS + DUE_COUNTERS
+# What grain p (month, province, procedure) carries: the per-procedure figures' counters only.
+PROCEDURE_COUNTERS = ("received", "online", "paid_online", "vneid", "finished", "processing_seconds",
+                      "ended_judged", "ended_on_time")
 
 
 class Grain(models.TextChoices):

@@ -1,10 +1,11 @@
 # ruff: noqa: S608 — SQL text is built from model table/column names only; values are parameters.
 """The summary columns of a dossier (Dossier.DB_MAINTAINED), kept by database triggers
-(core.rowsummary) on its components, results and supplement requests — on PostgreSQL and SQLite alike, whatever writes
-those rows (services, the national-portal import, bulk loads, the admin).
+(core.rowsummary) on its components, results and supplement requests — on PostgreSQL and SQLite
+alike, whatever writes those rows (services, the national-portal import, bulk loads, the admin).
 
-`refresh_sql(where)` recomputes them for the dossiers matching `where` (the migration's backfill,
-the benchmark generator after a bulk COPY); the triggers run the same expressions for one dossier.
+`SUMMARY.refresh_sql(where)` recomputes them for the dossiers matching `where` (the migration's
+backfill, the benchmark generator after a bulk COPY); the triggers run the same expressions for
+one dossier.
 """
 
 from chinhquyenso.core.rowsummary import RowSummary
@@ -36,16 +37,3 @@ def expressions(dossier_id: str, vendor: str | None = None) -> tuple[str, ...]:
 
 
 SUMMARY = RowSummary("dossier", D, "dossier_id", CHILDREN, COLUMNS, expressions)
-
-
-def refresh_sql(where: str = "", vendor: str | None = None) -> str:
-    """Recompute the summary of every dossier matching `where` (a condition on `d`, with %s)."""
-    return SUMMARY.refresh_sql(where, vendor)
-
-
-def create_triggers(vendor: str) -> list[str]:
-    return SUMMARY.create_triggers(vendor)
-
-
-def drop_triggers(vendor: str) -> list[str]:
-    return SUMMARY.drop_triggers(vendor)

@@ -5,7 +5,7 @@ import datetime
 
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
 
-from ..models import COUNTERS, DossierFact, Grain, Rollup
+from ..models import COUNTERS, PROCEDURE_COUNTERS, DossierFact, Grain, Rollup
 from .periods import Period, Scope
 
 
@@ -53,10 +53,6 @@ def dossier_counts_by(scope: Scope, period: Period, group: str, *, today=None) -
     return {row[field]: {k: int(v or 0) for k, v in row.items() if k != field} for row in rows}
 
 
-PROCEDURE_FIGURES = ("received", "online", "paid_online", "vneid", "finished", "processing_seconds",
-                     "ended_judged", "ended_on_time")
-
-
 def procedure_counts(scope: Scope, period: Period) -> list[dict]:
     """Per procedure over the period: dossiers received (and of them online, paid online, VNeID) and
     dossiers ended (finished, processing time, judged, on time) — for 3.2, 4.2, 5.6 and the average
@@ -66,7 +62,7 @@ def procedure_counts(scope: Scope, period: Period) -> list[dict]:
     if scope.unit is None and scope.agency is None:
         qs = Rollup.objects.filter(province_id=scope.province.pk, grain=Grain.PROCEDURE,
                                    start__gte=period.start, start__lte=period.end)
-        return list(qs.values("procedure_id").annotate(**{name: Sum(name) for name in PROCEDURE_FIGURES}).order_by())
+        return list(qs.values("procedure_id").annotate(**{name: Sum(name) for name in PROCEDURE_COUNTERS}).order_by())
     received = Q(received_on__gte=period.start, received_on__lte=period.end)
     ended = Q(ended_on__gte=period.start, ended_on__lte=period.end)
     facts = DossierFact.objects.filter(**scope.fact_filter()).filter(received | ended)

@@ -9,8 +9,9 @@
   after each dossier write commits (`dossiers.events.dossier_changed`), or in a "rollups" queue
   task with settings.DASHBOARD_ROLLUPS_IN_TASK. A fold that fails leaves its rows in the journal
   for the next one: there is nothing to repair.
-- `rebuild(province=None)`: recompute the rollups from the dossiers in ONE scan (the dossier's
-  parts are summarised on its row by dossiers.summary) and drop the journal rows it covers.
+- `rebuild(province=None)`: recompute the rollups from the dossiers in one SQL statement (one scan
+  per day-grain contribution and one for the procedure cube; the dossier's parts are summarised on
+  its row by dossiers.summary) and drop the journal rows it covers.
 """
 
 import logging

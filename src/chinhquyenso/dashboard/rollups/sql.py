@@ -25,7 +25,7 @@ from chinhquyenso.core.sqltime import add_seconds, is_postgres, local_date, mont
 from chinhquyenso.dossiers.models import Dossier
 from chinhquyenso.procedures.models import ProcedureVersion
 
-from ..models import COUNTERS, IMAGE_COLUMNS, Rollup, RollupJournal
+from ..models import COUNTERS, IMAGE_COLUMNS, PROCEDURE_COUNTERS, Rollup, RollupJournal
 
 FACT_COLUMNS = (
     "dossier_id", "province_id", "unit_id", "agency_id", "procedure_id", "received_on", "ended_on", "due_on",
@@ -125,9 +125,6 @@ CONTRIBUTIONS = {"received": ("received_on", RECEIVED_EXPR), "ended": ("ended_on
 GRAINS = {"d": (False, False, ("received", "ended", "due")),
           "m": (True, False, ("received", "ended", "due")),
           "p": (True, True, ("received", "ended"))}
-# The counters grain p carries (figures.procedure_counts); the others stay 0 there.
-PROCEDURE_COUNTERS = ("received", "online", "paid_online", "vneid", "finished", "processing_seconds",
-                      "ended_judged", "ended_on_time")
 ROW_COLUMNS = (*KEY, "unit_id", *COUNTERS)
 
 

@@ -47,16 +47,16 @@ def forwards(apps, schema_editor):
     from chinhquyenso.dossiers import summary
 
     vendor = schema_editor.connection.vendor
-    for statement in summary.create_triggers(vendor):
+    for statement in summary.SUMMARY.create_triggers(vendor):
         schema_editor.execute(statement)
     if vendor in ("postgresql", "sqlite"):  # existing dossiers (drafts too: their parts count once received)
-        schema_editor.execute(summary.refresh_sql("", vendor))
+        schema_editor.execute(summary.SUMMARY.refresh_sql("", vendor))
 
 
 def backwards(apps, schema_editor):
     from chinhquyenso.dossiers import summary
 
-    for statement in summary.drop_triggers(schema_editor.connection.vendor):
+    for statement in summary.SUMMARY.drop_triggers(schema_editor.connection.vendor):
         schema_editor.execute(statement)
 
 
