@@ -40,8 +40,15 @@ def fresh_database(url: str) -> None:
     subprocess.run([PY, "manage.py", "load_demo"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
-def baseline_scan() -> float:
-    from django.db import connection
+# The planner settings the rebuild runs with (dashboard.rollups.rebuild): the "tuned" baseline gets
+# them too, so the ratio compares like with like (before this, only the default-settings scan was
+# measured — a slower baseline that flattered the ratio).
+TUNED = ("SET LOCAL jit = off", "SET LOCAL work_mem = '256MB'", "SET LOCAL parallel_setup_cost = 0",
+         "SET LOCAL parallel_tuple_cost = 0")
+
+
+def baseline_scan(tuned: bool = False) -> float:
+    from django.db import connection, transaction
 
     from chinhquyenso.core.sqltime import local_date, month_start
 
@@ -49,11 +56,13 @@ def baseline_scan() -> float:
            "SUM(CASE WHEN d.channel = 2 THEN 1 ELSE 0 END), SUM(CASE WHEN d.finished_at IS NOT NULL THEN 1 ELSE 0 END), "
            "SUM(CASE WHEN d.finished_at <= d.due_at THEN 1 ELSE 0 END), SUM(CASE WHEN d.rating = 1 THEN 1 ELSE 0 END) "
            "FROM dossiers_dossier d WHERE d.received_at IS NOT NULL GROUP BY 1, 2")
-    t = time.perf_counter()
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
+        for setting in TUNED if tuned and connection.vendor == "postgresql" else ():
+            cur.execute(setting)
+        t = time.perf_counter()
         cur.execute(sql)
         cur.fetchall()
-    return time.perf_counter() - t
+        return time.perf_counter() - t
 
 
 def page_times(client, url: str, n: int) -> dict:
@@ -105,9 +114,10 @@ def main(argv=None) -> dict:
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE") if connection.connection.autocommit else None
     # Interleaved, medians of three: a scan, a rebuild, a scan, … (load on a shared machine hits both).
-    scans, rebuilds = [], []
+    scans, tuned_scans, rebuilds = [], [], []
     for _ in range(3):
         scans.append(baseline_scan())
+        tuned_scans.append(baseline_scan(tuned=True))
         t = time.perf_counter()
         counts = rebuild()
         rebuilds.append(time.perf_counter() - t)
@@ -115,10 +125,13 @@ def main(argv=None) -> dict:
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("ANALYZE dashboard_rollup")
-    scan_s = statistics.median(scans)
-    result.update({"baseline_scans_s": [round(x, 3) for x in scans], "rebuilds_s": [round(x, 3) for x in rebuilds],
-                   "baseline_scan_s": round(scan_s, 3), "rebuild_s": round(rebuild_s, 3),
-                   "rebuild_over_scan": round(rebuild_s / scan_s, 2), **counts})
+    scan_s, tuned_s = statistics.median(scans), statistics.median(tuned_scans)
+    result.update({"baseline_scans_s": [round(x, 3) for x in scans],
+                   "baseline_tuned_scans_s": [round(x, 3) for x in tuned_scans],
+                   "rebuilds_s": [round(x, 3) for x in rebuilds],
+                   "baseline_scan_s": round(scan_s, 3), "baseline_scan_tuned_s": round(tuned_s, 3),
+                   "rebuild_s": round(rebuild_s, 3), "rebuild_over_scan": round(rebuild_s / scan_s, 2),
+                   "rebuild_over_tuned_scan": round(rebuild_s / tuned_s, 2), **counts})
     client = Client(HTTP_HOST="127.0.0.1")
     user = User.objects.get(username="ioc")
     client.force_login(user)
@@ -140,14 +153,16 @@ def main(argv=None) -> dict:
     ok_pages = max(result["page_province"]["median_ms"], result["page_commune"]["median_ms"]) < 300
     ok_uncached = max(result["page_province_uncached"]["median_ms"], result["page_commune_uncached"]["median_ms"]) < 300
     result["targets"] = {"page_under_300ms_cached": ok_pages, "page_under_300ms_uncached": ok_uncached,
-                         "rebuild_within_3x_scan": result["rebuild_over_scan"] <= 3}
+                         "rebuild_within_3x_scan": result["rebuild_over_scan"] <= 3,
+                         "rebuild_within_3x_tuned_scan": result["rebuild_over_tuned_scan"] <= 3}
     name = args.name or f"ioc-{connection.vendor}-{result['dossiers_in_db']}"
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / f"{name}.json").write_text(json.dumps(result, indent=2, default=str))
     md = [f"# IOC benchmark — {result['dossiers_in_db']} dossiers ({connection.vendor})", "",
           "| Measure | Value |", "|---|---|"]
-    for key in ("generate_seconds", "baseline_scan_s", "rebuild_s", "rebuild_over_scan", "dossiers", "rollups"):
+    for key in ("generate_seconds", "baseline_scan_s", "baseline_scan_tuned_s", "rebuild_s", "rebuild_over_scan",
+                "rebuild_over_tuned_scan", "dossiers", "rollups"):
         if key in result:
             md.append(f"| {key} | {result[key]} |")
     for key in pages:
@@ -156,7 +171,8 @@ def main(argv=None) -> dict:
             md.append(f"| {key} {label} median / max (ms) | {r['median_ms']} / {r['max_ms']} |")
     md.append(f"| load average during the run | {', '.join(f'{x:.1f}' for x in result['load_average'])} |")
     md += ["", f"Targets: page < 300 ms warm — cached: **{ok_pages}**, uncached: **{ok_uncached}**; "
-               f"rebuild ≤ 3× scan: **{result['targets']['rebuild_within_3x_scan']}**."]
+               f"rebuild ≤ 3× scan: **{result['targets']['rebuild_within_3x_scan']}** (default planner settings), "
+               f"**{result['targets']['rebuild_within_3x_tuned_scan']}** (the scan given the rebuild's settings)."]
     (out / f"{name}.md").write_text("\n".join(md) + "\n")
     print(json.dumps(result, indent=2, default=str))
     return result

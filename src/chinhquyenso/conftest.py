@@ -51,3 +51,11 @@ def pytest_collection_modifyitems(items):
         if marker is None or not marker.kwargs.get("transaction") or "serialized_rollback" in marker.kwargs:
             continue
         item.add_marker(pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True), append=False)
+
+
+@pytest.fixture(autouse=True)
+def _ioc_day_rows_for_all_days(settings):
+    """The IOC keeps day rows for the recent month or so only (IOC_DAY_ROWS_DAYS); tests script
+    histories in March 2026 and read their days, whatever today's date. The window itself is tested
+    in dashboard/tests/test_day_window.py."""
+    settings.IOC_DAY_ROWS_DAYS = None

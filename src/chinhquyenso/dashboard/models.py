@@ -137,9 +137,10 @@ class Rollup(models.Model):
 
 
 class RollupJournal(models.Model):
-    """One image of a dossier (the columns the indicators read), appended by the database trigger
-    of migration 0002 in the dossier write's own transaction: sign −1 for the old image, +1 for the
-    new. Folded into Rollup and deleted by rollups.fold(); never written by Python."""
+    """One image of a dossier — its fact columns (dossiers.facts) and the keys and summary flags the
+    IOC reads — appended by the database trigger of the dashboard migrations in the dossier write's
+    own transaction: sign −1 for the old image, +1 for the new. Folded into Rollup and deleted by
+    rollups.fold(); never written by Python."""
 
     sign = models.SmallIntegerField()
     dossier_id = models.BigIntegerField()
@@ -147,29 +148,28 @@ class RollupJournal(models.Model):
     resolving_agency_id = models.BigIntegerField()
     procedure_id = models.BigIntegerField()
     procedure_version_id = models.BigIntegerField()
-    status = models.SmallIntegerField()
-    channel = models.SmallIntegerField()
-    received_at = models.DateTimeField()
-    due_at = models.DateTimeField(null=True)
-    finished_at = models.DateTimeField(null=True)
-    returned_at = models.DateTimeField(null=True)
-    stopped_at = models.DateTimeField(null=True)
-    withdrawn_at = models.DateTimeField(null=True)
-    paused_at = models.DateTimeField(null=True)
-    supplement_count = models.IntegerField()
-    result_delivery = models.CharField(max_length=16)
-    fee_total = models.DecimalField(max_digits=14, decimal_places=0)
-    online_payment = models.SmallIntegerField()
     vneid_verified = models.BooleanField()
-    synced_version = models.IntegerField()
-    has_complaint = models.BooleanField()
-    rating = models.SmallIntegerField(null=True)
     has_digitized_component = models.BooleanField()
     has_reused_component = models.BooleanField()
     has_personal_store_component = models.BooleanField()
     has_electronic_result = models.BooleanField()
-    supplement_wait_seconds = models.BigIntegerField()
-    supplement_shift_seconds = models.BigIntegerField()
+    fact_received_on = models.DateField()
+    fact_received_month = models.DateField()
+    fact_ended_on = models.DateField(null=True)
+    fact_ended_month = models.DateField(null=True)
+    fact_due_on = models.DateField(null=True)
+    fact_due_month = models.DateField(null=True)
+    fact_on_time = models.BooleanField(null=True)
+    fact_processing_seconds = models.BigIntegerField()
+    fact_finished = models.BooleanField()
+    fact_online = models.BooleanField()
+    fact_online_delivery = models.BooleanField()
+    fact_fee_bearing = models.BooleanField()
+    fact_paid_online = models.BooleanField()
+    fact_synced = models.BooleanField()
+    fact_complaint = models.BooleanField()
+    fact_rated = models.BooleanField()
+    fact_satisfied = models.BooleanField()
 
     class Meta:
         verbose_name = "nhật ký thay đổi hồ sơ (IOC)"
@@ -179,7 +179,8 @@ class RollupJournal(models.Model):
         return f"{self.sign:+d} hồ sơ {self.dossier_id}"
 
 
-# The dossier columns the journal copies (all of RollupJournal but its own id, sign and dossier_id).
+# The dossier columns the journal copies (all of RollupJournal but its own id, sign and dossier_id):
+# dossiers.facts.FACT_INPUTS + FACT_FIELDS (a test checks they match).
 IMAGE_COLUMNS = tuple(f.column for f in RollupJournal._meta.concrete_fields if f.name not in ("id", "sign", "dossier_id"))
 
 

@@ -10,6 +10,7 @@ from chinhquyenso.workdays.calendar import VN_TZ
 from . import indicators, plans
 from .indicators import HEADLINE, Context, Period, Scope
 from .indicators.figures import daily_series, monthly_series
+from .rollups import day_rows_since
 
 
 def build(scope: Scope, period: Period, *, rank_code: str = "2.1", today=None) -> dict:
@@ -37,13 +38,17 @@ def chart_data(scope: Scope, period: Period) -> dict:
     end = min(period.end, today)
     start = end - datetime.timedelta(days=29)
     months = monthly_series(scope, period.start.replace(month=1), period.end)
-    days = daily_series(scope, start, end)
+    # Day rows exist for the recent window only (ADR 0010): a period that ended before it has
+    # its months, and the page says so instead of drawing an empty or partial daily chart.
+    daily = end >= day_rows_since(today)
+    days = daily_series(scope, max(start, day_rows_since(today)), end) if daily else []
     return {
         "months": [m["start"].strftime("%m/%Y") for m in months],
         "received": [m["received"] for m in months],
         "online_pct": [round(100 * m["online"] / m["received"], 2) if m["received"] else None for m in months],
         "on_time_pct": [round(100 * m["on_time"] / m["judged"], 2) if m["judged"] else None for m in months],
         "digitized_pct": [round(100 * m["digitized"] / m["received"], 2) if m["received"] else None for m in months],
+        "daily": daily,
         "days": [d["start"].strftime("%d/%m") for d in days],
         "daily_received": [d["received"] for d in days],
         "daily_ended": [d["ended"] for d in days],

@@ -28,6 +28,7 @@ from chinhquyenso.procedures.models import (
 from chinhquyenso.units.models import AdministrativeUnit
 from chinhquyenso.workdays.deadlines import TimeUnit
 
+from . import facts
 from .workflow import CLOCK_RUNNING, Channel, Status
 
 TIME_UNIT_CHOICES = [(u.value, u.value) for u in TimeUnit]
@@ -194,6 +195,21 @@ class Dossier(models.Model):
             # — a few thousand rows of a million, read in index order with LIMIT.
             models.Index(fields=["province", "due_at"], name="dossier_running_due",
                          condition=models.Q(status__in=sorted(CLOCK_RUNNING))),
+            # The IOC's rollup rebuild reads these two instead of the table (index-only, in key
+            # order: a sorted aggregate without hashing; dossiers.facts, ADR 0010). PostgreSQL stores
+            # the INCLUDE columns; SQLite indexes the keys only.
+            models.Index(fields=["resolving_agency", "fact_received_month", "fact_ended_month", "fact_due_month"],
+                         include=["province", "procedure_version", "fact_received_on", "fact_ended_on", "fact_due_on",
+                                  "fact_on_time", "fact_finished", "fact_processing_seconds", "fact_online",
+                                  "fact_online_delivery", "fact_fee_bearing", "fact_paid_online", "fact_synced",
+                                  "fact_complaint", "fact_rated", "fact_satisfied", "vneid_verified",
+                                  "has_digitized_component", "has_reused_component", "has_personal_store_component",
+                                  "has_electronic_result"],
+                         name="dossier_fact_agency", condition=models.Q(fact_received_on__isnull=False)),
+            models.Index(fields=["province", "procedure", "fact_received_month", "fact_ended_month"],
+                         include=["fact_online", "fact_paid_online", "vneid_verified", "fact_finished",
+                                  "fact_processing_seconds", "fact_on_time"],
+                         name="dossier_fact_procedure", condition=models.Q(fact_received_on__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -203,6 +219,11 @@ class Dossier(models.Model):
         """The summary columns (DB_MAINTAINED) belong to the database triggers: an update never writes
         them back, so a dossier loaded before a component was attached cannot undo its summary."""
         save_without(self, DB_MAINTAINED, super().save, *args, **kwargs)
+
+
+# What the dossier counts as in the Decision 766 indicators: generated columns (dossiers.facts).
+for _name, _field in facts.generated_fields().items():
+    Dossier.add_to_class(_name, _field)
 
 
 DB_MAINTAINED = frozenset({

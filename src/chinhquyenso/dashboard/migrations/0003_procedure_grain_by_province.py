@@ -7,14 +7,8 @@ from django.db import migrations, models
 
 
 def forwards(apps, schema_editor):
-    from chinhquyenso.dashboard.rollups import rebuild, sql
-
-    vendor = schema_editor.connection.vendor
-    if vendor in ("postgresql", "sqlite"):
-        schema_editor.execute("DROP VIEW IF EXISTS dashboard_dossierfact")
-        schema_editor.execute(sql.view_sql(vendor))
-    if apps.get_model("dashboard", "Rollup").objects.exists():
-        rebuild()
+    """Nothing now: the view and the rollups are re-created by 0004 (from the current SQL, which
+    reads the dossiers' fact columns of dossiers 0006); a database migrated before that did it here."""
 
 
 class Migration(migrations.Migration):

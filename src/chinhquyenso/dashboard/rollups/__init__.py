@@ -9,16 +9,23 @@
   after each dossier write commits (`dossiers.events.dossier_changed`), or in a "rollups" queue
   task with settings.DASHBOARD_ROLLUPS_IN_TASK. A fold that fails leaves its rows in the journal
   for the next one: there is nothing to repair.
-- `rebuild(province=None)`: recompute the rollups from the dossiers in one SQL statement (one scan
-  per day-grain contribution and one for the procedure cube; the dossier's parts are summarised on
-  its row by dossiers.summary) and drop the journal rows it covers.
+- `rebuild(province=None)`: recompute the rollups from the dossiers in one SQL statement — two
+  sorted aggregates over covering indexes of the dossiers' fact columns (dossiers.facts) and the
+  few facts with a day in the day-row window — and drop the journal rows it covers.
+- Day rows (grain d) exist from `day_rows_since()` on: the running month and the month the 30-day
+  chart reaches back into. Closed periods read months; a day row before the window is never
+  written by a fold or a rebuild (settings.IOC_DAY_ROWS_DAYS; None keeps every day).
 """
 
+import datetime
 import logging
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.utils import timezone
+
+from chinhquyenso.workdays.calendar import VN_TZ
 
 from .. import pagecache
 from ..models import COUNTERS, Rollup, RollupJournal
@@ -31,6 +38,17 @@ log = logging.getLogger(__name__)
 FOLD_LOCK = 766_2025
 
 
+def day_rows_since(today: datetime.date | None = None) -> datetime.date:
+    """The first day with day rows: the first of the month IOC_DAY_ROWS_DAYS (default 31) days back,
+    so the running month and a 30-day chart ending today are always covered (from 1 March: 29
+    January → 1 January). None in the setting: every day (date.min)."""
+    days = getattr(settings, "IOC_DAY_ROWS_DAYS", 31)
+    if days is None:
+        return datetime.date.min
+    today = today or timezone.localdate(timezone=VN_TZ)
+    return (today - datetime.timedelta(days=days)).replace(day=1)
+
+
 def fold() -> bool:
     """Fold the committed journal into the rollups. Returns whether there was anything to fold."""
     with transaction.atomic(), connection.cursor() as cur:
@@ -39,13 +57,13 @@ def fold() -> bool:
             cur.execute(f"SELECT EXISTS(SELECT 1 FROM {sql.JOURNAL})")  # noqa: S608  # nosec B608 — constant table name
             pending = bool(cur.fetchone()[0])
             if pending:
-                cur.execute(sql.fold_statement())
+                cur.execute(sql.fold_statement(), [day_rows_since()] * 3)
             return pending
         cur.execute(f"SELECT MAX(id) FROM {sql.JOURNAL}")  # noqa: S608  # nosec B608 — constant table name
         upto = cur.fetchone()[0]
         pending = upto is not None
         if pending:
-            cur.execute(sql.fold_statement_upto(), [upto])
+            cur.execute(sql.fold_statement_upto(), [upto, *[day_rows_since()] * 3])
             cur.execute(f"DELETE FROM {sql.JOURNAL} WHERE id <= %s", [upto])  # noqa: S608  # nosec B608 — constant table name
         return pending
 
@@ -116,6 +134,7 @@ def rebuild(province_id: int | None = None) -> dict:
         else:
             RollupJournal.objects.all().delete()
             Rollup.objects.all().delete()
+        params = sql.rebuild_params(params, day_rows_since())
         if postgres:
             cur.execute(sql.rebuild_create(where), params)
             cur.execute(sql.rebuild_from_temp())
@@ -123,7 +142,6 @@ def rebuild(province_id: int | None = None) -> dict:
             cur.execute(f"DROP TABLE {sql.REBUILD_TABLE}")
         else:
             cur.execute(sql.rebuild_insert(where), params)
-        cur.execute(sql.month_from_day_rows("province_id = %s" if province_id else ""), params)
         for definition in indexes:
             cur.execute(definition)
     rollups = Rollup.objects.filter(province_id=province_id) if province_id else Rollup.objects.all()
@@ -132,4 +150,4 @@ def rebuild(province_id: int | None = None) -> dict:
     return {"dossiers": counted, "rollups": rollups.count()}
 
 
-__all__ = ["COUNTERS", "fold", "on_dossier_changed", "rebuild"]
+__all__ = ["COUNTERS", "day_rows_since", "fold", "on_dossier_changed", "rebuild"]
