@@ -156,7 +156,7 @@ class Table:
             raise ValueError(f"{self.table}: unknown columns {unknown}")
         tail_cols, tail_vals = [], []
         for f in model._meta.concrete_fields:
-            if f.column in columns:
+            if f.column in columns or f.generated:  # generated columns: the database computes them
                 continue
             if f.column in consts:
                 value = consts[f.column]
@@ -485,7 +485,7 @@ def names(rng: random.Random, n: int) -> list[tuple[str, str]]:
 
 def copy_columns(model) -> list[str]:
     """Every column of `model` the database does not fill itself (for copying rows)."""
-    return [f.column for f in model._meta.concrete_fields if f.db_default is NOT_PROVIDED]
+    return [f.column for f in model._meta.concrete_fields if f.db_default is NOT_PROVIDED and not f.generated]
 
 
 def row_of(table: Table, obj, overrides: dict) -> tuple[str, ...]:
