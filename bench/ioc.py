@@ -65,11 +65,13 @@ def baseline_scan(tuned: bool = False) -> float:
         return time.perf_counter() - t
 
 
-def page_times(client, url: str, n: int) -> dict:
+def page_times(client, url: str, n: int, before=None) -> dict:
     for _ in range(2):
         assert client.get(url).status_code == 200
     times = []
     for _ in range(n):
+        if before:
+            before()
         t = time.perf_counter()
         r = client.get(url)
         times.append((time.perf_counter() - t) * 1000)
@@ -147,12 +149,20 @@ def main(argv=None) -> dict:
         for key, url in pages.items():
             result[f"{key}_uncached"] = page_times(client, url, args.runs)
     with override_settings(IOC_CACHE_SECONDS=60):
+        from chinhquyenso.dashboard import pagecache
+
         for key, url in pages.items():
             result[key] = page_times(client, url, args.runs)
+            # What the first poll after a dossier change renders: the generation is bumped (as every
+            # fold does), the rollups are read again, the event-less sources come from their cache.
+            result[f"{key}_after_change"] = page_times(client, url, args.runs, before=pagecache.invalidate)
     result["load_average"] = os.getloadavg()
     ok_pages = max(result["page_province"]["median_ms"], result["page_commune"]["median_ms"]) < 300
     ok_uncached = max(result["page_province_uncached"]["median_ms"], result["page_commune_uncached"]["median_ms"]) < 300
+    ok_after_change = max(result["page_province_after_change"]["median_ms"],
+                          result["page_commune_after_change"]["median_ms"]) < 300
     result["targets"] = {"page_under_300ms_cached": ok_pages, "page_under_300ms_uncached": ok_uncached,
+                         "page_under_300ms_after_a_dossier_change": ok_after_change,
                          "rebuild_within_3x_scan": result["rebuild_over_scan"] <= 3,
                          "rebuild_within_3x_tuned_scan": result["rebuild_over_tuned_scan"] <= 3}
     name = args.name or f"ioc-{connection.vendor}-{result['dossiers_in_db']}"
@@ -166,11 +176,12 @@ def main(argv=None) -> dict:
         if key in result:
             md.append(f"| {key} | {result[key]} |")
     for key in pages:
-        for suffix, label in (("_uncached", "uncached"), ("", "cached")):
+        for suffix, label in (("_uncached", "uncached"), ("_after_change", "after a dossier change"), ("", "cached")):
             r = result[key + suffix]
             md.append(f"| {key} {label} median / max (ms) | {r['median_ms']} / {r['max_ms']} |")
     md.append(f"| load average during the run | {', '.join(f'{x:.1f}' for x in result['load_average'])} |")
-    md += ["", f"Targets: page < 300 ms warm — cached: **{ok_pages}**, uncached: **{ok_uncached}**; "
+    md += ["", f"Targets: page < 300 ms warm — cached: **{ok_pages}**, after a dossier change: **{ok_after_change}**, "
+               f"uncached: **{ok_uncached}**; "
                f"rebuild ≤ 3× scan: **{result['targets']['rebuild_within_3x_scan']}** (default planner settings), "
                f"**{result['targets']['rebuild_within_3x_tuned_scan']}** (the scan given the rebuild's settings)."]
     (out / f"{name}.md").write_text("\n".join(md) + "\n")

@@ -13,8 +13,8 @@ from .indicators.figures import daily_series, monthly_series
 from .rollups import day_rows_since
 
 
-def build(scope: Scope, period: Period, *, rank_code: str = "2.1", today=None) -> dict:
-    ctx = Context(scope, period, today)
+def build(scope: Scope, period: Period, *, rank_code: str = "2.1", today=None, shared_sources: bool = False) -> dict:
+    ctx = Context(scope, period, today, shared_sources=shared_sources)
     results = ctx.all()
     before = Context(scope, period.previous(), today)
     previous = {code: before.compute(code) for code in indicators.DOSSIER_CODES}

@@ -60,12 +60,15 @@ def ioc(request):
     today = timezone.localdate(timezone=VN_TZ)
 
     def page_data() -> dict:
-        data = report.build(scope, period, rank_code=rank_code)
+        data = report.build(scope, period, rank_code=rank_code, shared_sources=True)
         if live:
             return data
         communes = queries.communes(scope.province) if scope.unit is None and scope.agency is None else []
         return {**data, "chart": report.chart_data(scope, period), "map": report.map_data(data["ranking"], communes),
-                "overdue_dossiers": queries.overdue_dossiers(scope), "overdue_reports": queries.overdue_reports(scope)}
+                "overdue_dossiers": queries.overdue_dossiers(scope),
+                # No dossier event changes the reports: their own cache entry (pagecache.cached_source).
+                "overdue_reports": pagecache.cached_source(("overdue_reports", scope.key, today),
+                                                           lambda: queries.overdue_reports(scope))}
 
     # Same data for every user allowed to see this scope (access was checked above).
     data = pagecache.cached(("live" if live else "page", scope.key, period.key, rank_code, today), page_data)

@@ -103,16 +103,28 @@ def dossier_result(code: str, c: dict) -> Result:
 DOSSIER_CODES = ("1.4", "2.1", "2.2", "3.3", "3.4", "4.3", "5.1", "5.2", "5.4", "5.5", "5.7", "6.4", "HL")
 
 
+# Sources that no dossier event changes (procedure catalogue, field reports, questions, documents):
+# with `shared_sources` their figures are kept `IOC_CACHE_SECONDS` under a key without the page
+# generation, so a dossier change re-reads the rollups only (ADR 0010, "Page cache").
+_EVENTLESS = {"c", "ps", "r", "q", "doc"}
+
+
 class Context:
     """Shares the queries of one (scope, period) between indicators."""
 
-    def __init__(self, scope: Scope, period: Period, today=None):
+    def __init__(self, scope: Scope, period: Period, today=None, *, shared_sources: bool = False):
         self.scope, self.period, self.today = scope, period, today
+        self.shared_sources = shared_sources
         self._cache: dict = {}
 
     def _get(self, key, fn):
         if key not in self._cache:
-            self._cache[key] = fn()
+            if self.shared_sources and key in _EVENTLESS:
+                from .. import pagecache
+
+                self._cache[key] = pagecache.cached_source((key, self.scope.key, self.period.key, self.today), fn)
+            else:
+                self._cache[key] = fn()
         return self._cache[key]
 
     @property

@@ -90,7 +90,8 @@ def _count(client, url):
     return len(ctx)
 
 
-def test_queries_constant_in_number_of_dossiers(client, world, operator, events):
+def test_queries_constant_in_number_of_dossiers(client, world, operator, events, settings):
+    settings.IOC_CACHE_SECONDS = 0  # every render reads every source
     _login(client, operator)
     with events():
         counter_dossier(world, vn_at(2026, 3, 2, 9))
@@ -172,3 +173,26 @@ def test_page_cache_is_invalidated_by_dossier_events(client, world, operator, ev
     with events():  # and again (the generation is bumped on each change)
         counter_dossier(world, vn_at(2026, 3, 31, 10, 0))
     assert _figures(client.get("/ioc/?ky=2026-03")) != after
+
+
+def test_render_after_a_dossier_change_rereads_only_the_rollups(client, world, operator, events, settings):
+    """Reports, questions, documents and the catalogue have no dossier event: after a dossier
+    change the page re-reads the rollups and serves those figures from their own cache entry (at
+    most IOC_CACHE_SECONDS old, as before)."""
+    settings.IOC_CACHE_SECONDS = 60
+    with events():
+        scenario.run(world)
+    _login(client, operator)
+    client.get("/ioc/?ky=2026-03")
+    with events():
+        counter_dossier(world, vn_at(2026, 3, 31, 9, 0))
+    with CaptureQueriesContext(connection) as after:
+        assert client.get("/ioc/?ky=2026-03").status_code == 200
+    sql = " ".join(q["sql"] for q in after.captured_queries)
+    assert "dashboard_rollup" in sql
+    for table in ("feedback_report", "questions_question", "documents_document"):
+        assert f'FROM "{table}"' not in sql, table
+    settings.IOC_CACHE_SECONDS = 0  # no cache: every source is read
+    with CaptureQueriesContext(connection) as cold:
+        assert client.get("/ioc/?ky=2026-03").status_code == 200
+    assert 'FROM "feedback_report"' in " ".join(q["sql"] for q in cold.captured_queries)
