@@ -15,8 +15,9 @@ _BIRTH_PROVINCE_TABLE = (
     "077 079 080 082 083 084 086 087 089 091 092 093 094 095 096"
 )
 BIRTH_PROVINCE_CODES = frozenset(_BIRTH_PROVINCE_TABLE.split())
-_PID = re.compile(r"^\d{12}$")
-_PHONE = re.compile(r"^0(3|5|7|8|9)\d{8}$")
+# [0-9], not \d: \d also matches full-width and other Unicode digits ("０９１…").
+_PID = re.compile(r"^[0-9]{12}$")
+_PHONE = re.compile(r"^0(3|5|7|8|9)[0-9]{8}$")
 
 
 def normalize_personal_id(value: str) -> str:

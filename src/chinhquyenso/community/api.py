@@ -68,6 +68,11 @@ def _commune(code: str, province: AdministrativeUnit | None = None) -> Administr
 WRITE_ERRORS = {403: ApiError, 409: ApiError, 422: ApiError, 429: ApiError}
 
 
+# Refusals that come from the state of a team, plan or task, not from the data sent: the same request
+# may succeed once the state changes, so they are conflicts (409, as in the other apps' workflows).
+STATE_CONFLICTS = {"exists", "dissolved", "left", "inactive", "done"}
+
+
 def _write(fn):
     try:
         return fn()
@@ -78,7 +83,8 @@ def _write(fn):
     except quiz_services.AlreadySubmitted as exc:
         raise HttpError(409, _msg(exc)) from None
     except ValidationError as exc:
-        raise HttpError(422, _msg(exc)) from None
+        conflict = not hasattr(exc, "error_dict") and {e.code for e in exc.error_list} <= STATE_CONFLICTS
+        raise HttpError(409 if conflict else 422, _msg(exc)) from None
 
 
 # --- public coverage --------------------------------------------------------------------------

@@ -38,7 +38,7 @@ def create_plan(actor, agency: Agency, *, year: int, title: str, decision_number
         raise ValidationError(_("Năm kế hoạch không hợp lệ."))
     with transaction.atomic():
         if Plan.objects.filter(unit_id=agency.unit_id, year=year).exists():
-            raise ValidationError(_("Đơn vị đã có kế hoạch năm %(y)s.") % {"y": year})
+            raise ValidationError(_("Đơn vị đã có kế hoạch năm %(y)s.") % {"y": year}, code="exists")
         plan = Plan.objects.create(
             province_id=agency.province_id, unit_id=agency.unit_id, agency=agency, year=year, title=title,
             decision_number=nfc(decision_number)[:50], decision_date=decision_date,
@@ -106,7 +106,7 @@ def report_progress(actor, task: PlanTask, *, status: str, progress: int, note: 
     with transaction.atomic():
         locked = PlanTask.objects.select_for_update().get(pk=task.pk)
         if locked.status == TaskStatus.DONE:
-            raise ValidationError(_("Nhiệm vụ đã hoàn thành; không báo cáo thêm."))
+            raise ValidationError(_("Nhiệm vụ đã hoàn thành; không báo cáo thêm."), code="done")
         if status == TaskStatus.DONE:
             if not (evidence_number or locked.evidence_number) or not (evidence_date or locked.evidence_date):
                 raise ValidationError(_("Hoàn thành nhiệm vụ cần văn bản minh chứng (số và ngày văn bản)."))

@@ -134,9 +134,9 @@ def create_team(actor, village: Village, *, decision_number: str, decision_date:
     with transaction.atomic():
         locked = Village.objects.select_for_update().get(pk=village.pk)
         if not locked.is_active:
-            raise ValidationError(_("Thôn này không còn hoạt động."))
+            raise ValidationError(_("Thôn này không còn hoạt động."), code="inactive")
         if Team.objects.filter(village=locked, dissolved_on__isnull=True).exists():
-            raise ValidationError(_("%(v)s đã có tổ công nghệ số cộng đồng.") % {"v": locked.name})
+            raise ValidationError(_("%(v)s đã có tổ công nghệ số cộng đồng.") % {"v": locked.name}, code="exists")
         team = Team(
             province_id=locked.province_id, commune_id=locked.commune_id, village=locked,
             name=nfc(name) or _("Tổ công nghệ số cộng đồng %(v)s") % {"v": locked.name},
@@ -146,7 +146,7 @@ def create_team(actor, village: Village, *, decision_number: str, decision_date:
             with transaction.atomic():
                 team.save()
         except IntegrityError as exc:
-            raise ValidationError(_("%(v)s đã có tổ công nghệ số cộng đồng.") % {"v": locked.name}) from exc
+            raise ValidationError(_("%(v)s đã có tổ công nghệ số cộng đồng.") % {"v": locked.name}, code="exists") from exc
         record("community.team.create", team, after=snapshot(team), actor=actor)
     return team
 
@@ -157,7 +157,7 @@ def dissolve_team(actor, team: Team, *, on: datetime.date, note: str = "") -> Te
     with transaction.atomic():
         locked = Team.objects.select_for_update().get(pk=team.pk)
         if locked.dissolved_on is not None:
-            raise ValidationError(_("Tổ đã giải thể."))
+            raise ValidationError(_("Tổ đã giải thể."), code="dissolved")
         if on < locked.decision_date:
             raise ValidationError(_("Ngày giải thể không được trước ngày quyết định thành lập."))
         before = snapshot(locked)
@@ -182,7 +182,7 @@ def add_member(actor, team: Team, *, full_name: str, role: str, phone: str = "",
     with transaction.atomic():
         locked = Team.objects.select_for_update().get(pk=team.pk)
         if locked.dissolved_on is not None:
-            raise ValidationError(_("Tổ đã giải thể, không thêm thành viên."))
+            raise ValidationError(_("Tổ đã giải thể, không thêm thành viên."), code="dissolved")
         member = TeamMember.objects.create(province_id=locked.province_id, team=locked, full_name=full_name,
                                            role=role, phone=phone, joined_on=joined_on)
         record("community.member.add", member, after=snapshot(member, ["id", "team", "full_name", "role"]), actor=actor)
@@ -195,7 +195,7 @@ def remove_member(actor, member: TeamMember, *, on: datetime.date | None = None)
     with transaction.atomic():
         locked = TeamMember.objects.select_for_update().get(pk=member.pk)
         if locked.left_on is not None:
-            raise ValidationError(_("Thành viên đã thôi tham gia."))
+            raise ValidationError(_("Thành viên đã thôi tham gia."), code="left")
         locked.left_on = on or vn_today()
         locked.save(update_fields=["left_on"])
         record("community.member.leave", locked, after={"left_on": locked.left_on.isoformat()}, actor=actor)

@@ -186,7 +186,7 @@ def test_api_writes_permissions_and_bad_input(client, world):
     assert r.status_code == 422
     r = client.post("/api/v1/community/teams", {"village_id": v1.pk, "decision_number": "2/QĐ",
                                                  "decision_date": "2025-05-01"}, content_type="application/json")
-    assert r.status_code == 422 and "đã có tổ" in r.json()["detail"]
+    assert r.status_code == 409 and "đã có tổ" in r.json()["detail"]  # a state conflict, not bad input
     assert TeamActivity.objects.count() == 0
 
 
@@ -256,6 +256,8 @@ def test_api_plan_and_task_creation(client, world):
     assert client.post("/api/v1/community/plans", {**body, "year": 1990}, content_type="application/json").status_code == 422
     r = client.post("/api/v1/community/plans", body, content_type="application/json")
     assert r.status_code == 201 and r.json()["n_tasks"] == 0
+    again = client.post("/api/v1/community/plans", body, content_type="application/json")
+    assert again.status_code == 409 and "đã có kế hoạch năm 2025" in again.json()["detail"]  # state, not input
     plan_id = r.json()["id"]
     task = {"title": "NV 1", "owner_agency_id": world["c1_pc"].pk, "deadline": "2025-01-31"}
     r = client.post(f"/api/v1/community/plans/{plan_id}/tasks", task, content_type="application/json")
