@@ -51,10 +51,23 @@ def scope(queryset: QuerySet, user, *, agency_field: str = "agency", roles: Iter
 
 
 def has_role(user, role: str, agency: Agency | None = None) -> bool:
-    """Whether the user holds `role` (at `agency`, directly or through a covering grant)."""
+    """Whether the user holds `role` (at `agency`, directly or through a covering grant).
+
+    At an agency this is visible_agencies(user, [role]) ∋ agency, asked of the grants alone: a
+    grant covers `agency` when it is at the agency itself, or at one of its ancestors — the ids of
+    its materialised path — with include_subagencies. One indexed query on the user's grants,
+    without the agency tree (every write of an official asks it)."""
     if agency is None:
         return getattr(user, "is_authenticated", False) and _grants(user, [role]).exists()
-    return visible_agencies(user, [role]).filter(pk=agency.pk).exists()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    grants = _grants(user, [role])
+    if role == Role.SYSTEM_ADMIN:  # a system administrator holds it everywhere (visible_agencies)
+        return grants.exists()
+    ancestors = [int(part) for part in (agency.path or "").split("/") if part.isdigit()]
+    return grants.filter(Q(agency_id=agency.pk) | Q(include_subagencies=True, agency_id__in=ancestors)).exists()
 
 
 def two_factor_required(user) -> bool:

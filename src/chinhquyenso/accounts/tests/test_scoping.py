@@ -87,3 +87,29 @@ def test_inactive_official_sees_none(tree):
 def test_scope_filters_any_queryset(tree):
     user = RoleAssignmentFactory(role="specialist", agency=tree["dept"]).user
     assert ids(scope(Agency.objects.filter(parent__isnull=False), user, agency_field="parent")) == {tree["office"].pk}
+
+
+@pytest.mark.parametrize("grant_at", ["root", "dept", "office", "other"])
+@pytest.mark.parametrize("subagencies", [True, False])
+@pytest.mark.parametrize("role", ["one_stop_officer", "system_admin"])
+def test_has_role_at_an_agency_is_visible_agencies(tree, grant_at, subagencies, role, django_assert_num_queries):
+    """has_role(user, role, agency) asks the grants alone (the agency's path gives its ancestors);
+    it must say exactly what visible_agencies(user, [role]) says, in one query."""
+    user = RoleAssignmentFactory(role=role, agency=tree[grant_at], include_subagencies=subagencies).user
+    RoleAssignmentFactory(user=user, role="leader", agency=tree["other"], include_subagencies=True)
+    visible = ids(visible_agencies(user, [role]))
+    for agency in tree.values():
+        with django_assert_num_queries(1):
+            held = has_role(user, role, agency)
+        assert held == (agency.pk in visible), (grant_at, agency)
+
+
+def test_has_role_without_grants_or_for_superusers(tree):
+    nobody = UserFactory()
+    superuser = UserFactory(is_superuser=True)
+    inactive = RoleAssignmentFactory(role="leader", agency=tree["root"], include_subagencies=True).user
+    inactive.is_active = False
+    for agency in tree.values():
+        assert not has_role(nobody, "leader", agency)
+        assert has_role(superuser, "leader", agency)
+        assert not has_role(inactive, "leader", agency)
