@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -93,17 +93,28 @@ def next_code(agency, at: datetime.datetime) -> str:
     (reception date in Asia/Ho_Chi_Minh), at least 4 digits, from a DailyCounter row locked in the
     caller's transaction — no duplicate and no gap (a rolled-back reception rolls its number back)."""
     day = at.astimezone(VN_TZ).date()
-    counters = DailyCounter.objects.select_for_update()
-    counter = counters.filter(agency_id=agency.pk, day=day).first()
-    if counter is None:
+    last = _bump_daily_counter(agency.pk, day)
+    if last is None:
         try:
             with transaction.atomic():
-                counter = DailyCounter.objects.create(agency_id=agency.pk, day=day, last=0)
+                DailyCounter.objects.create(agency_id=agency.pk, day=day, last=1)
+            last = 1
         except IntegrityError:  # a concurrent reception created it first; wait for its lock
-            counter = counters.get(agency_id=agency.pk, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{agency.code}-{day:%y%m%d}-{counter.last:04d}"
+            last = _bump_daily_counter(agency.pk, day)
+    return f"{agency.code}-{day:%y%m%d}-{last:04d}"
+
+
+def _bump_daily_counter(agency_id: int, day: datetime.date) -> int | None:
+    """One statement instead of SELECT … FOR UPDATE then UPDATE: the UPDATE takes the same row
+    lock (held to the end of the transaction) and RETURNING gives the number it took. None when
+    the agency has no counter for that day yet."""
+    q = connection.ops.quote_name
+    table, last, where = q(DailyCounter._meta.db_table), q("last"), f"{q('agency_id')} = %s AND {q('day')} = %s"
+    sql = f"UPDATE {table} SET {last} = {last} + 1 WHERE {where} RETURNING {last}"  # noqa: S608  # nosec B608 — the model's own names
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [agency_id, connection.ops.adapt_datefield_value(day)])
+        row = cursor.fetchone()
+    return row[0] if row is not None else None
 
 
 def roles_held(user, agencies: dict) -> dict[str, set[str]]:
@@ -129,12 +140,14 @@ def roles_held(user, agencies: dict) -> dict[str, set[str]]:
 
 def append_log(dossier: Dossier, *, action: str, status_before: int | None, actor, actor_role: str, agency,
                at: datetime.datetime, content: str = "", receiver=None, receiver_role: str = "",
-               receiver_agency=None, step=None, due_at=None) -> ProcessLogEntry:
+               receiver_agency=None, step=None, due_at=None, seq: int | None = None) -> ProcessLogEntry:
     """One hand-off row of the process control sheet (BM.05); the dossier row is locked, so the
-    next seq is race-free."""
-    last = ProcessLogEntry.objects.filter(dossier_id=dossier.pk).aggregate(m=Max("seq"))["m"] or 0
+    next seq is race-free. `seq`: the caller knows it (1 for a dossier created in its own
+    transaction, which nobody else can see yet), so the sheet need not be read."""
+    if seq is None:
+        seq = (ProcessLogEntry.objects.filter(dossier_id=dossier.pk).aggregate(m=Max("seq"))["m"] or 0) + 1
     return ProcessLogEntry.objects.create(
-        dossier=dossier, province_id=dossier.province_id, seq=last + 1, action=action,
+        dossier=dossier, province_id=dossier.province_id, seq=seq, action=action,
         status_before=status_before, status_after=dossier.status, step=step,
         actor=actor if actor is not None and actor.pk else None,
         actor_name=(actor.full_name if actor is not None else _("Hệ thống")) or actor.get_username(),
@@ -149,20 +162,30 @@ def audit_snapshot(dossier: Dossier) -> dict:
     return snapshot(dossier, AUDITED)
 
 
+def bump_sync(dossier: Dossier) -> bool:
+    """A dossier the national portal sees (any status but draft) gets a new sync version, to be
+    sent. Returns whether it did."""
+    if dossier.status == Status.DRAFT:
+        return False
+    dossier.sync_version = (dossier.sync_version or 0) + 1
+    dossier.sync_state = SyncState.PENDING
+    return True
+
+
 def finish_write(dossier: Dossier, *, action: str, before: dict | None, actor, status_before: int | None,
-                 update_fields: list[str] | None = None, notify_applicant: bool = True, context=None) -> None:
+                 update_fields: list[str] | None = None, notify_applicant: bool = True, context=None,
+                 saved: bool = False) -> None:
     """Save the dossier (bumping its sync version when the national portal sees it), audit the
     write in the same transaction, and queue the domain event and the applicant's notification
-    for after commit."""
-    if dossier.status != Status.DRAFT:
-        dossier.sync_version = (dossier.sync_version or 0) + 1
-        dossier.sync_state = SyncState.PENDING
-        if update_fields is not None:
+    for after commit. `saved`: the caller created the row already complete, its sync version
+    bumped (bump_sync) — one INSERT instead of an INSERT and an UPDATE of the whole row."""
+    if not saved:
+        if bump_sync(dossier) and update_fields is not None:
             update_fields = [*update_fields, "sync_version", "sync_state"]
-    if update_fields is not None:
-        dossier.save(update_fields=sorted({*update_fields, "updated_at"}))
-    else:
-        dossier.save()
+        if update_fields is not None:
+            dossier.save(update_fields=sorted({*update_fields, "updated_at"}))
+        else:
+            dossier.save()
     record(f"dossier.{action}", dossier, before=before, after=audit_snapshot(dossier), actor=actor,
            province_code=dossier.province.code)
     dossier_id, status_after, actor_id = dossier.pk, dossier.status, getattr(actor, "pk", None)

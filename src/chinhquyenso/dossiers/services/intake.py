@@ -19,12 +19,14 @@ from chinhquyenso.procedures.models import OnlineLevel, ProcedureVersion, StepKi
 from .. import deadlines
 from ..models import ApplicantKind, Dossier, DossierComponent, DossierFee, ResultDelivery, SlipKind
 from ..workflow import Channel, Status
+from . import versions
 from .common import (
     Conflict,
     DossierError,
     NotAllowed,
     append_log,
     audit_snapshot,
+    bump_sync,
     calendar_for,
     finish_write,
     issue_slip,
@@ -123,19 +125,26 @@ def _new_dossier(version, *, reception, resolving, channel, result_delivery) -> 
         raise DossierError(_("Kênh nộp hồ sơ không hợp lệ."), code="bad_channel")
     if result_delivery not in ResultDelivery.values:
         raise DossierError(_("Hình thức nhận kết quả không hợp lệ."), code="bad_delivery")
-    return Dossier(
+    d = Dossier(
         province_id=version.province_id, procedure_id=version.procedure_id, procedure_version=version,
-        legal_time=version.legal_time, time_unit=version.time_unit, fee_total=version.total_fee,
+        legal_time=version.legal_time, time_unit=version.time_unit, fee_total=versions.parts(version).total_fee,
         status=Status.DRAFT, channel=channel, reception_agency=reception, resolving_agency=resolving,
         current_agency=reception, result_delivery=result_delivery,
     )
+    # The receipt and the audit entry read the procedure and the province: reuse them when the
+    # caller loaded the version with them (select_related) instead of reading them again.
+    for name in ("procedure", "province"):
+        field = ProcedureVersion._meta.get_field(name)
+        if field.is_cached(version):
+            setattr(d, name, field.get_cached_value(version))
+    return d
 
 
-def _copy_fees(dossier: Dossier) -> None:
-    DossierFee.objects.bulk_create([
+def _copy_fees(dossier: Dossier) -> list[DossierFee]:
+    return DossierFee.objects.bulk_create([
         DossierFee(dossier=dossier, province_id=dossier.province_id, spec=fee, kind=fee.kind, code=fee.code,
                    name=fee.name, amount=fee.amount)
-        for fee in dossier.procedure_version.fees.all()
+        for fee in versions.parts(dossier.procedure_version).fees
     ])
 
 
@@ -243,7 +252,7 @@ def _prepare_components(version, components: list) -> list[dict]:
     """Validate the counter's component list (and any scanned files) before anything is written."""
     if not isinstance(components, (list, tuple)):
         raise DossierError(_("Danh sách giấy tờ không hợp lệ."), code="bad_components")
-    specs = {s.pk: s for s in version.components.all()}
+    specs = {s.pk: s for s in versions.parts(version).components}
     rows = []
     for item in components:
         if not isinstance(item, dict):
@@ -266,7 +275,9 @@ def _prepare_components(version, components: list) -> list[dict]:
     return rows
 
 
-def _store_components(d: Dossier, rows: list[dict], actor) -> None:
+def _store_components(d: Dossier, rows: list[dict], actor) -> list[DossierComponent]:
+    """The dossier's documents in one INSERT (the scans stored first)."""
+    made = []
     for r in rows:
         item, spec, checked = r["item"], r["spec"], r["checked"]
         c = DossierComponent(
@@ -281,7 +292,8 @@ def _store_components(d: Dossier, rows: list[dict], actor) -> None:
             c.sha256, c.size, c.content_type = hashlib.sha256(content).hexdigest(), len(content), ctype
             c.file_name = nfc(getattr(item["file"], "name", "") or "")[:200] or f"tep.{ext}"
             c.file.save(f"{c.sha256[:16]}.{ext}", ContentFile(content), save=False)
-        c.save()
+        made.append(c)
+    return DossierComponent.objects.bulk_create(made) if made else []
 
 
 def receive_at_counter(*, officer, reception_agency, procedure_version, applicant: dict, components: list,
@@ -291,7 +303,11 @@ def receive_at_counter(*, officer, reception_agency, procedure_version, applican
     """A walk-in (or postal) dossier received by a one-stop officer: created directly in status 2
     with its code, due date, receipt (BM.01) and log. `components`: dicts with `spec` (a
     ComponentSpec or id) or `name`, optional `file` (scan → digitised), originals, copies, reused,
-    from_personal_store. Retrying with the same idempotency_key returns the first dossier."""
+    from_personal_store. Retrying with the same idempotency_key returns the first dossier.
+
+    A new dossier comes back with `reception_rows`: the rows this call wrote (log, components,
+    fees, slips, and the empty results and supplements) — what the API answers with, instead of
+    reading back what the transaction has just written."""
     version = _published(procedure_version)
     if channel not in (Channel.IN_PERSON, Channel.POSTAL):
         raise DossierError(_("Tiếp nhận tại quầy chỉ cho hồ sơ nộp trực tiếp hoặc qua bưu chính."), code="bad_channel")
@@ -306,31 +322,38 @@ def receive_at_counter(*, officer, reception_agency, procedure_version, applican
     rows = _prepare_components(version, components)
     now = now_or(at)
     resolving = resolving_agency or default_resolving_agency(version, reception_agency)
+    # Everything the row holds is settled before it is written: one INSERT, no UPDATE of the whole
+    # row afterwards (which also journalled the dossier twice for the IOC rollups).
+    d = _new_dossier(version, reception=reception_agency, resolving=resolving, channel=channel,
+                     result_delivery=result_delivery)
+    apply_applicant(d, applicant)
+    if not d.applicant_name:
+        raise DossierError(_("Vui lòng nhập họ tên người nộp hồ sơ."), code="missing_name")
+    d.delivery_address = nfc(delivery_address)[:500]
+    d.status = Status.RECEIVED
+    d.submitted_at = d.received_at = now
+    d.submitted_by, d.idempotency_key = officer, key
+    clock = deadlines.initial_due(calendar_for(reception_agency.pk), now, d.legal_time, d.time_unit, channel)
+    d.counting_started_at, d.due_at, d.original_due_at = clock.counting_started_at, clock.due_at, clock.due_at
+    first = versions.parts(version).first_step
+    enter_step(d, first if first is not None and first.kind == StepKind.RECEIVE else None, now, officer)
+    d.current_role = Role.ONE_STOP_OFFICER
+    bump_sync(d)
     with transaction.atomic():
-        d = _new_dossier(version, reception=reception_agency, resolving=resolving, channel=channel,
-                         result_delivery=result_delivery)
-        apply_applicant(d, applicant)
-        if not d.applicant_name:
-            raise DossierError(_("Vui lòng nhập họ tên người nộp hồ sơ."), code="missing_name")
-        d.delivery_address = nfc(delivery_address)[:500]
-        d.code = next_code(reception_agency, now)
-        d.status = Status.RECEIVED
-        d.submitted_at = d.received_at = now
-        d.submitted_by, d.idempotency_key = officer, key
-        clock = deadlines.initial_due(calendar_for(reception_agency.pk), now, d.legal_time, d.time_unit, channel)
-        d.counting_started_at, d.due_at, d.original_due_at = clock.counting_started_at, clock.due_at, clock.due_at
-        d.save()
-        first = version.steps.order_by("order").first()
-        enter_step(d, first if first is not None and first.kind == StepKind.RECEIVE else None, now, officer)
-        d.current_role = Role.ONE_STOP_OFFICER
-        _copy_fees(d)
-        _store_components(d, rows, officer)
-        append_log(d, action="receive_at_counter", status_before=None, actor=officer, actor_role=Role.ONE_STOP_OFFICER,
-                   agency=reception_agency, at=now, receiver=officer, receiver_role=Role.ONE_STOP_OFFICER,
-                   receiver_agency=reception_agency, step=d.current_step, due_at=d.current_step_due_at,
-                   content=_("Tiếp nhận hồ sơ tại Bộ phận một cửa; hẹn trả kết quả %(due)s.") % {"due": fmt(d.due_at)})
-        issue_slip(d, SlipKind.RECEIPT, actor=officer, at=now)
-        finish_write(d, action="receive_at_counter", before=None, actor=officer, status_before=None)
+        d.code = next_code(reception_agency, now)  # the counter row stays locked from here to commit
+        d.save(force_insert=True)
+        fees = _copy_fees(d)
+        stored = _store_components(d, rows, officer)
+        log = append_log(d, action="receive_at_counter", status_before=None, actor=officer,
+                         actor_role=Role.ONE_STOP_OFFICER, agency=reception_agency, at=now, receiver=officer,
+                         receiver_role=Role.ONE_STOP_OFFICER, receiver_agency=reception_agency, step=d.current_step,
+                         due_at=d.current_step_due_at, seq=1,
+                         content=_("Tiếp nhận hồ sơ tại Bộ phận một cửa; hẹn trả kết quả %(due)s.") % {
+                             "due": fmt(d.due_at)})
+        slip = issue_slip(d, SlipKind.RECEIPT, actor=officer, at=now)
+        finish_write(d, action="receive_at_counter", before=None, actor=officer, status_before=None, saved=True)
+    d.reception_rows = {"log": [log], "components": stored, "fees": fees, "slips": [slip] if slip else [],
+                        "results": [], "supplements": []}
     return d
 
 
