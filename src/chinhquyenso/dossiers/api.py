@@ -295,13 +295,39 @@ class CounterIn(Schema):
     components: list[CounterComponentIn]
 
 
-def _agency(pk: int | None) -> Agency | None:
+def _one(qs):
+    """The row of a lookup by key, or None (first() would also compile an ORDER BY)."""
+    return next(iter(qs.order_by()[:1]), None)
+
+
+def _agency(pk: int | None, related: tuple[str, ...] = ()) -> Agency | None:
     if pk is None:
         return None
-    agency = Agency.objects.filter(pk=pk, is_active=True).first()
+    qs = Agency.objects.filter(pk=pk, is_active=True)
+    agency = _one(qs.select_related(*related) if related else qs)
     if agency is None:
         raise HttpError(400, "Không tìm thấy cơ quan.")
     return agency
+
+
+def _as_read(obj):
+    """Instants as the database gives them back (UTC): the deadlines are computed in Vietnam time,
+    and the answer must not depend on whether the row was read or just written."""
+    for field in obj._meta.concrete_fields:
+        value = obj.__dict__.get(field.attname)
+        if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+            obj.__dict__[field.attname] = value.astimezone(datetime.UTC)
+    return obj
+
+
+def _as_prefetched(dossier: Dossier, rows: dict[str, list]) -> Dossier:
+    """`dossier` with its related rows in place as queries.detail's prefetch leaves them."""
+    cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, objs in rows.items():
+        qs = getattr(dossier, name).all()
+        qs._result_cache, qs._prefetch_done = [_as_read(o) for o in objs], True
+        cache[name] = qs
+    return _as_read(dossier)
 
 
 def _actions(dossier, user) -> list[dict]:
@@ -404,10 +430,13 @@ def receive_at_counter(request: HttpRequest, body: CounterIn,
                        idempotency_key: str = Header("", alias="Idempotency-Key", max_length=128)):
     from chinhquyenso.procedures.models import ProcedureVersion
 
-    version = ProcedureVersion.objects.filter(pk=body.procedure_version_id).first()
+    # With what the receipt and the audit entry read (procedure, field, province; the centre's
+    # parent and place), in the same two queries.
+    version = _one(ProcedureVersion.objects.select_related("procedure", "sector_field", "province")
+                   .filter(pk=body.procedure_version_id))
     if version is None:
         raise HttpError(400, "Thủ tục không tồn tại hoặc chưa được công bố.")
-    reception = _agency(body.reception_agency_id)
+    reception = _agency(body.reception_agency_id, related=("parent", "unit"))
     components = [{"spec": c.spec_id, "name": c.name, "originals": c.originals, "copies": c.copies,
                    "reused": c.reused, "from_personal_store": c.from_personal_store} for c in body.components]
     d = _call(services.receive_at_counter, officer=request.auth, reception_agency=reception, procedure_version=version,
@@ -415,8 +444,11 @@ def receive_at_counter(request: HttpRequest, body: CounterIn,
               resolving_agency=_agency(body.resolving_agency_id), channel=body.channel,
               result_delivery=body.result_delivery, delivery_address=body.delivery_address,
               idempotency_key=idempotency_key)
-    # The service has just authorised this officer at the reception agency: re-read the new
-    # dossier by key, without evaluating the scope subquery a second time.
+    rows = getattr(d, "reception_rows", None)
+    if rows is not None:  # a new dossier: answer with the rows its reception wrote, not a read back
+        return Reply(201, _as_prefetched(d, rows))
+    # A retry with the same Idempotency-Key: the dossier received the first time. The service has
+    # authorised this officer at the reception agency: read it by key, without the scope subquery.
     return Reply(201, queries.detail(Dossier.objects.filter(pk=d.pk)).get())
 
 

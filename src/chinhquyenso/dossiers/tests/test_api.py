@@ -126,3 +126,46 @@ def test_garbage_actions_never_500(world, as_user):
         r = c.post(f"{BASE}{d.pk}/actions/{action}", payload, content_type="application/json")
         assert 400 <= r.status_code < 500, (action, r.content)
     assert c.post(f"{BASE}{d.pk}/actions/forward", "not json", content_type="application/json").status_code < 500
+
+
+def _counter_body(world, applicant=None):
+    return {"reception_agency_id": world.centre.pk, "procedure_version_id": world.version.pk,
+            "applicant": applicant or APPLICANT,
+            "components": [{"spec_id": s.pk, "originals": 1} for s in world.version.components.all()]}
+
+
+def test_counter_answer_is_the_stored_dossier(world, as_user):
+    """The reception answers from the rows it wrote (no read back): exactly what a read gives."""
+    c = as_user(world.officer)
+    r = c.post(f"{BASE}counter", _counter_body(world), content_type="application/json")
+    assert r.status_code == 201, r.content
+    created = r.json()
+    assert created["log"] and created["components"] and created["code"]
+    assert created == c.get(f"{BASE}{created['id']}").json()
+
+
+def test_counter_reception_query_budget(world, django_assert_max_num_queries):
+    """A counter reception by API token stays within its queries (bench/load: POST …/counter). On
+    PostgreSQL: token, version (+ procedure, field, province), centre (+ parent, place), the
+    officer's role, BEGIN, daily counter, dossier, fees, components, process log, the receipt (its
+    number, its documents, the slip, its audit entry), the dossier's audit entry, the applicant's
+    notification and delivery, savepoints, COMMIT. SQLite seals each audit entry in Python: two
+    more statements per entry."""
+    from django.db import connection
+    from django.test import Client
+
+    from chinhquyenso.accounts.services import create_api_token
+
+    _, key = create_api_token(world.officer, name="quầy", expires_at=None)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    bodies = [_counter_body(world, {**APPLICANT, "name": f"Người nộp {i}"}) for i in range(2)]
+
+    def receive(body):
+        r = client.post(f"{BASE}counter", body, content_type="application/json")
+        assert r.status_code == 201, r.content
+
+    receive(bodies[0])  # the version's parts and the calendar are read once per process
+    budget = 33 if connection.vendor == "postgresql" else 37
+    with django_assert_max_num_queries(budget):
+        receive(bodies[1])
