@@ -20,7 +20,8 @@ from django.db.models.sql import InsertQuery
 
 
 def _insert(model, obj, fields=None):
-    fields = fields or [f for f in model._meta.local_concrete_fields if not f.primary_key]
+    # Generated columns (dossiers.facts) are computed by the database: never in an INSERT.
+    fields = fields or [f for f in model._meta.local_concrete_fields if not f.primary_key and not f.generated]
     q = InsertQuery(model)
     q.insert_values(fields, [obj])
     compiler = q.get_compiler(connection=connection)

@@ -86,3 +86,43 @@ class Server:
     def worker_pids(self) -> list[int]:
         out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout  # noqa: S603, S607
         return [int(x) for x in out.split()]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class TaskWorker:
+    """`manage.py db_worker` on some queues, with the server's environment: work the requests
+    deferred to a task (DASHBOARD_ROLLUPS_IN_TASK) is done on the same machine while it is
+    measured, as a production worker would, instead of piling up unseen."""
+
+    def __init__(self, env: dict, queues: str):
+        self.env, self.queues, self.proc = env, queues, None
+        self.log = VAR / f"db_worker-{queues.replace(',', '-').replace('*', 'all')}.log"
+
+    def start(self) -> "TaskWorker":
+        VAR.mkdir(parents=True, exist_ok=True)
+        cmd = [str(ROOT / ".venv" / "bin" / "python"), "manage.py", "db_worker", "--queue-name", self.queues,
+               "--interval", "0.5", "--no-reload", "--no-startup-delay"]
+        atexit.register(self.stop)
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **self.env},  # noqa: S603
+                                     stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+        return self
+
+    def stop(self) -> dict:
+        if self.proc is None or self.proc.poll() is not None:
+            return {}
+        cpu = cpu_seconds(self.proc.pid)
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        return {"queues": self.queues, "cpu_seconds": round(cpu, 1)}
