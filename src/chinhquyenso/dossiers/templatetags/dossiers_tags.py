@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 
 from ..slips.rendering import qr_svg as _qr_svg
+from ..workflow import Channel, Status
 
 register = template.Library()
 
@@ -16,3 +17,22 @@ def qr_svg(text: str) -> str:
 @register.simple_tag
 def vietqr_account_name() -> str:
     return settings.VIETQR_ACCOUNT_NAME
+
+
+def _label(choices, value):
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def status_label(value):
+    """The national status code's name. Model.get_status_display() rebuilds and hashes the whole
+    choice list, translating every label, on each call: ~60 µs a row on a 50-row list."""
+    return _label(Status, value)
+
+
+@register.filter
+def channel_label(value):
+    return _label(Channel, value)

@@ -31,14 +31,18 @@ def report(request, err: DossierError) -> int:
 
 
 def rate_limited(request, bucket: str, limit: int, window_seconds: int = 600) -> bool:
-    """A fixed-window counter per client address in the cache (anonymous lookups)."""
+    """A fixed-window counter per client address in the cache (anonymous lookups); no database
+    write. Most addresses come once per window, so the first request is one add() and only the
+    following ones an incr() (with a shared cache, one round trip each)."""
     key = f"rl:{bucket}:{client_ip(request)}:{int(datetime.datetime.now().timestamp()) // window_seconds}"
-    cache.add(key, 0, window_seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window_seconds)
+    if cache.add(key, 1, window_seconds):
         count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, window_seconds)
+            count = 1
     return count > limit
 
 
