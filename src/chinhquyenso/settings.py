@@ -172,6 +172,22 @@ if env_bool("DB_PGBOUNCER"):
             _db["DISABLE_SERVER_SIDE_CURSORS"] = True
             _db["CONN_MAX_AGE"] = 0
 # --- end of databases for scale-out -------------------------------------------------------------
+# --- Cache (rate limits, short-lived page data) -------------------------------------------------
+# Default: memory of each process, sized for the per-address rate-limit counters of a busy day
+# (Django's default of 300 entries evicted live counters under load). Each process then counts
+# alone, so a limit of N per address allows N per worker process. CACHE_URL=redis://host:6379/1
+# shares one cache across processes and hosts: exact rate limits, and invalidations (working-day
+# calendar, Q&A search) reach every worker at once.
+if env("CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("CACHE_URL"),
+                          "KEY_PREFIX": env("CACHE_KEY_PREFIX", "cqs")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "OPTIONS": {"MAX_ENTRIES": int(env("CACHE_MAX_ENTRIES", "50000"))}}}
+# Seconds a Q&A search result (the ranked ids and the count, never the rows) is reused
+# (questions.search); 0 = never, e.g. to measure the search itself.
+QUESTIONS_SEARCH_CACHE_SECONDS = int(env("QUESTIONS_SEARCH_CACHE_SECONDS", "300"))
+# --- end of cache -------------------------------------------------------------------------------
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (Index(include=…)) serve the IOC's index-only scans on PostgreSQL, the production
 # database; SQLite builds the same index on its key columns only, which is what W040 reports.
