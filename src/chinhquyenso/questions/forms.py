@@ -53,10 +53,15 @@ class SearchForm(forms.Form):
     chu_de = forms.ModelChoiceField(label=_("Chủ đề"), queryset=Topic.objects.none(), required=False,
                                     empty_label=_("Tất cả chủ đề"), to_field_name="code")
 
-    def __init__(self, *args, province=None, **kwargs):
+    def __init__(self, *args, province=None, topics=None, **kwargs):
         super().__init__(*args, **kwargs)
         if province is not None:
             self.fields["chu_de"].queryset = Topic.objects.filter(province=province, is_active=True)
+        if topics is not None:
+            # The same topics, already loaded (queries.public_topics): the select renders without
+            # a query; the queryset still validates a chosen one.
+            field = self.fields["chu_de"]
+            field.choices = [("", field.empty_label), *((t.code, str(t)) for t in topics)]
 
 
 class TrackForm(forms.Form):

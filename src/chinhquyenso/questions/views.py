@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -33,10 +34,15 @@ SESSION_TOKENS = "question_tokens"
 def site_province(request) -> AdministrativeUnit:
     """The province whose Q&A the public pages show: ?tinh=<code> or QUESTIONS_PROVINCE_CODE
     (default: the demo province)."""
-    code = request.GET.get("tinh") or getattr(settings, "QUESTIONS_PROVINCE_CODE", "") or settings.DEMO_PROVINCE_CODE
-    province = AdministrativeUnit.objects.current().filter(level=Level.PROVINCE, code=str(code)[:2]).first()
+    code = str(request.GET.get("tinh") or getattr(settings, "QUESTIONS_PROVINCE_CODE", "")
+               or settings.DEMO_PROVINCE_CODE)[:2]
+    key = f"questions:province:{code}"
+    province = cache.get(key)  # provinces do not change between deployments of the unit data
     if province is None:
-        raise Http404(_("Không có tỉnh này."))
+        province = AdministrativeUnit.objects.current().filter(level=Level.PROVINCE, code=code).first()
+        if province is None:
+            raise Http404(_("Không có tỉnh này."))
+        cache.set(key, province, queries.TOPIC_COUNTS_SECONDS)
     return province
 
 
@@ -51,7 +57,8 @@ def _errors(exc: ValidationError) -> list[str]:
 @replica_reads  # the public search reads from the replica when one is configured (core.dbrouter)
 def public_list(request):
     province = site_province(request)
-    form = SearchForm(request.GET or None, province=province)
+    topics = queries.public_topics(province.pk)
+    form = SearchForm(request.GET or None, province=province, topics=topics)
     status = 200
     text, topic = "", None
     if form.is_bound:
@@ -64,10 +71,10 @@ def public_list(request):
     except (TypeError, ValueError):
         number = 1
     result = queries.search(text, province_id=province.pk, topic_id=topic.pk if topic else None,
-                            limit=PER_PAGE, offset=(number - 1) * PER_PAGE) if status == 200 else queries.Page([], 0)
+                            limit=PER_PAGE, offset=(number - 1) * PER_PAGE, listing=True) if status == 200 else queries.Page([], 0)
     page = Paginator(range(result.total), PER_PAGE).get_page(number)
     context = {"form": form, "page": page, "items": result.items, "total": result.total, "more": result.more, "text": text,
-               "topics": queries.public_topics(province.pk), "province": province}
+               "topics": topics, "province": province}
     template = "questions/_results.html" if request.htmx else "questions/list.html"
     return render(request, template, context, status=status)
 
@@ -89,7 +96,7 @@ def detail(request, code: str):
         raise Http404(_("Không tìm thấy câu hỏi đã công khai với mã này."))
     services.count_view(question)
     related = queries.search(question.title, province_id=question.province_id, limit=4, similar=True,
-                             exclude_id=question.pk).items
+                             exclude_id=question.pk, listing=True).items
     return render(request, "questions/detail.html", {
         "question": question, "related": related, "flag_form": FlagForm(),
         "history": queries.history(question, public_only=True),

@@ -32,6 +32,19 @@ def test_public_list_query_count_is_constant(client, world, django_assert_max_nu
     assert "9 câu hỏi phù hợp" in response.content.decode()
 
 
+def test_public_search_page_pins_its_queries(client, world, django_assert_max_num_queries):
+    """Province and topics (cached a few minutes), the ranked ids (one statement on PostgreSQL, count
+    and page on SQLite; cached a few minutes), the page's rows. The same search again reads only
+    the rows, so an answer hidden meanwhile is not shown."""
+    url = reverse("questions:list") + "?tinh=" + world["province"].code + "&q=khai+sinh"
+    published(world, "Đăng ký khai sinh lần đầu tiên")
+    with django_assert_max_num_queries(5):
+        assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(1):
+        response = client.get(url)
+    assert "1 câu hỏi phù hợp" in response.content.decode()
+
+
 def test_detail_hides_identity_and_escapes_html(client, world):
     q = published(world, "<script>alert(1)</script> hỏi về khai sinh", asker_name="Bí Danh Người Hỏi",
                   phone="0911000999")

@@ -121,27 +121,101 @@ def test_trigram_fallback_on_typos(corpus):
     assert titles("khaisinh")[:1] == [corpus["birth"].title]
 
 
+def _search_rows():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT question_id, vector::text FROM questions_search ORDER BY question_id")
+        return dict(cursor.fetchall())
+
+
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="indexes are PostgreSQL only")
-def test_postgres_search_indexes_match_the_queries(corpus):
-    """The partial GIN indexes exist over exactly the expressions search.py queries. (Whether the
-    planner picks them depends on table size: on a handful of rows it rightly prefers the status
-    btree, so the plan itself is not asserted here.)"""
+def test_postgres_search_table_indexes_and_triggers(corpus):
+    """questions_search (migration 0006) is GIN-indexed and ordered by publication, and its
+    triggers fire even in bulk loads that switch ordinary triggers off (ENABLE ALWAYS). (Whether
+    the planner picks an index depends on table size, so plans are not asserted here.)"""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'questions_question'")
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('questions_search', "
+                       "'questions_question')")
         defs = dict(cursor.fetchall())
-    assert "USING gin (search_vector)" in defs["question_fts_gin"]
-    cursor = connection.cursor()
-    cursor.execute("SELECT pg_get_expr(d.adbin, d.adrelid), a.attgenerated FROM pg_attribute a "
-                   "JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-                   "WHERE a.attrelid = 'questions_question'::regclass AND a.attname = 'search_vector'")
-    expression, generated = cursor.fetchone()
-    assert generated == "s"  # stored
-    assert expression.count("to_tsvector('simple'::regconfig") == 2
-    assert "search_title" in expression and "search_body" in expression
+        cursor.execute("SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'questions_question'::regclass "
+                       "AND tgname LIKE 'questions_search_%'")
+        triggers = dict(cursor.fetchall())
+        cursor.execute("SELECT count(*) FROM pg_attribute WHERE attrelid = 'questions_question'::regclass "
+                       "AND attname = 'search_vector' AND NOT attisdropped")
+        assert cursor.fetchone()[0] == 0  # the vector lives in questions_search only
+    assert "USING gin (vector)" in defs["questions_search_vector"]
+    assert "(province_id, published_at DESC, question_id DESC)" in defs["questions_search_recent"]
+    assert "(province_id, topic_id, published_at DESC, question_id DESC)" in defs["questions_search_topic_recent"]
     assert "gin_trgm_ops" in defs["question_title_trgm"]
-    for name in ("question_fts_gin", "question_title_trgm"):
-        assert "WHERE (((status)::text = 'published'::text) AND (NOT is_hidden))" in defs[name]
+    assert "WHERE (((status)::text = 'published'::text) AND (NOT is_hidden))" in defs["question_title_trgm"]
+    assert triggers == {"questions_search_inserted": "A", "questions_search_changed": "A",
+                        "questions_search_truncated": "A"}
+    assert set(_search_rows()) == {q.pk for key, q in corpus.items() if key != "draft"}
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="questions_search is PostgreSQL's")
+def test_search_table_follows_every_writer(world, corpus):
+    """Services, plain updates, bulk inserts (even with replication-role replica, as bench/generate
+    loads) and deletes all keep questions_search equal to the public answers."""
+    from django.db import transaction
+
+    from chinhquyenso.questions.models import Question
+
+    def public_ids():
+        return set(Question.objects.filter(status=Status.PUBLISHED, is_hidden=False).values_list("pk", flat=True))
+
+    services.hide(corpus["land"], world["leader"], "Thông tin đã cũ, chờ cập nhật")
+    assert set(_search_rows()) == public_ids() and corpus["land"].pk not in _search_rows()
+    services.unhide(corpus["land"], world["leader"])
+    assert corpus["land"].pk in _search_rows()
+    Question.objects.filter(pk=corpus["business"].pk).update(search_title="mo quan ca phe")
+    assert "'phe'" in _search_rows()[corpus["business"].pk]
+    template = corpus["insurance"]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        Question.objects.bulk_create([Question(
+            code=f"HD-38-2026-9{i:05d}", province_id=template.province_id, topic_id=template.topic_id,
+            agency_id=template.agency_id, status=Status.PUBLISHED, title=f"Hỏi về tách thửa số {i}",
+            body="Thủ tục tách thửa", answer="Trả lời", search_title=f"hoi ve tach thua so {i}",
+            search_body="thu tuc tach thua", asker_name="Người hỏi", published_at=template.published_at)
+            for i in range(3)])
+    assert set(_search_rows()) == public_ids()
+    assert len(titles("tach thua")) == 3
+    Question.objects.filter(code__startswith="HD-38-2026-9").delete()
+    assert set(_search_rows()) == public_ids()
+    assert search.rebuild() == len(public_ids())
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the window is PostgreSQL's")
+def test_the_window_finds_the_same_candidates_as_the_index(world, monkeypatch):
+    """The newest-first window is a shortcut, never a different answer: with the window, without it
+    (the GIN branch), and with a window too small to decide, the same ids in the same order."""
+    for i in range(7):
+        published(world, f"Đăng ký khai sinh cho con thứ {i}", answer=f"Khai sinh tại UBND xã, trường hợp {i}.")
+    published(world, "Cấp bản sao trích lục hộ tịch")
+    province_id = world["province"].pk
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 4)
+    results = []
+    for window in (1000, 5, 2):
+        monkeypatch.setattr(search, "WINDOW", window)
+        for windowed in (True, False):
+            hits = search._postgres(["khai", "sinh"], False, province_id, None, None, 20, 0) if windowed else \
+                search._pg_ranked("khai & sinh", "TRUE AND d.province_id = %s", [province_id], 20, 0, windowed=False)
+            results.append((hits.ids, hits.total, hits.more))
+    assert all(r == results[0] for r in results) and results[0][1:] == (4, True)
+
+
+def test_results_are_cached_until_an_answer_changes_state(world, corpus, django_assert_num_queries):
+    province_id = world["province"].pk
+    first = queries.search("ket hon", province_id=province_id, listing=True)
+    with django_assert_num_queries(1):  # the rows of the page only: the ranked ids come from the cache
+        again = queries.search("ket hon", province_id=province_id, listing=True)
+    assert again == first
+    services.hide(corpus["marriage"], world["leader"], "Nội dung cần kiểm tra lại")
+    assert corpus["marriage"].title not in [row["title"] for row in
+                                            queries.search("ket hon", province_id=province_id, listing=True).items]
 
 
 @pytest.mark.postgres
